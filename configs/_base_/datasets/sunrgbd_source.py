@@ -1,0 +1,46 @@
+# Source-model training on one SUN RGB-D sensor domain's RGB images
+# (task-relevant classes), with SHOT's 90/10 train/val split.
+# Converted layout: docs/data_format.md; converter: docs/dataset_prepare.md.
+dataset_type = 'MultiModalDataset'
+data_root = 'data/sunrgbd'
+
+train_pipeline = [
+    dict(type='LoadModality'),
+    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    dict(type='RandomCrop', crop_size=224),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadModality'),
+    dict(type='Resize', scale=(256, 256), keep_ratio=False),
+    dict(type='CenterCrop', crop_size=224),
+    dict(type='PackInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=True,  # SHOT skips batches of one (BatchNorm1d)
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/kv1_tr_train.json',
+        modality='rgb',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/kv1_tr_val.json',
+        modality='rgb',
+        pipeline=test_pipeline))
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

@@ -1,0 +1,45 @@
+# Source-model training on one domain's RGB images of the embedded
+# synthetic benchmark (docs/synthetic_benchmark.md), at CPU scale: 64 px.
+dataset_type = 'MultiModalDataset'
+data_root = 'data/synthetic_rgbd'
+
+train_pipeline = [
+    dict(type='LoadModality'),
+    dict(type='Resize', scale=(72, 72), keep_ratio=False),
+    dict(type='RandomCrop', crop_size=64),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+test_pipeline = [
+    dict(type='LoadModality'),
+    dict(type='Resize', scale=(72, 72), keep_ratio=False),
+    dict(type='CenterCrop', crop_size=64),
+    dict(type='PackInputs'),
+]
+
+train_dataloader = dict(
+    batch_size=32,
+    num_workers=1,
+    persistent_workers=True,
+    drop_last=True,  # SHOT skips batches of one (BatchNorm1d)
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/kv1_tr_train.json',
+        modality='rgb',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=64,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        ann_file='annotations/kv1_tr_val.json',
+        modality='rgb',
+        pipeline=test_pipeline))
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator

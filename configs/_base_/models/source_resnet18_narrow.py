@@ -1,0 +1,28 @@
+# CPU-scale source classifier for the synthetic benchmark: a ResNet-18 at
+# half width (base 32 channels), trained from scratch (no weights can be
+# downloaded here), otherwise identical to source_resnet50.py.
+num_classes = 12
+source_model = dict(
+    type='ImageClassifier',
+    data_preprocessor=dict(
+        type='ClsDataPreprocessor',
+        num_classes=num_classes,
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        to_rgb=True),
+    backbone=dict(
+        type='ResNet',
+        depth=18,
+        stem_channels=32,
+        base_channels=32,
+        out_indices=(3, )),
+    neck=dict(type='FeatureBottleneck', in_channels=256, out_channels=256),
+    head=dict(
+        type='WeightNormClsHead',
+        num_classes=num_classes,
+        in_channels=256,
+        loss=dict(
+            type='LabelSmoothLoss',
+            label_smooth_val=0.1,
+            mode='original',
+            num_classes=num_classes)))

@@ -1,0 +1,15 @@
+# Target adaptation of SHOT / DECISION / SOCKET (METHODS.md 2, 3, 4.6):
+# same optimiser as source training, 15 epochs, the final model is kept.
+optim_wrapper = dict(
+    optimizer=dict(
+        type='SGD', lr=1e-2, momentum=0.9, weight_decay=1e-3, nesterov=True),
+    paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)}))
+param_scheduler = dict(
+    type='InverseDecayLR',
+    gamma=10.0,
+    power=0.75,
+    by_epoch=True,
+    convert_to_iter_based=True)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=15, val_interval=5)
+val_cfg = dict()
+test_cfg = dict()

@@ -1,0 +1,15 @@
+# SHOT on the synthetic benchmark: kv1 RGB source -> kv1 depth target.
+# Same method as ../kv1_to_kv1.py; only the data and the network scale differ.
+_base_ = [
+    '../../_base_/models/source_resnet18_narrow.py',
+    '../../_base_/methods/shot.py',
+    '../../_base_/datasets/synthetic_rgb2depth.py',
+    '../../_base_/schedules/transfer_sgd_15e.py',
+    '../../_base_/default_runtime.py'
+]
+model = dict(sources=[
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/synthetic_kv1_rgb/source.pth')
+])
+train_cfg = dict(max_epochs=6, val_interval=6)

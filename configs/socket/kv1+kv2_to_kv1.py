@@ -1,0 +1,15 @@
+# SOCKET (two sources), SUN RGB-D: Kinect-v1 + Kinect-v2 RGB sources -> Kinect-v1 depth
+# (Table 4 of the SOCKET paper, 19.5 %).
+_base_ = [
+    '../_base_/models/source_resnet50.py', '../_base_/methods/socket.py',
+    '../_base_/datasets/sunrgbd_rgb2depth.py',
+    '../_base_/schedules/transfer_sgd_15e.py', '../_base_/default_runtime.py'
+]
+model = dict(sources=[
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/sunrgbd_kv1_rgb/source.pth'),
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/sunrgbd_kv2_rgb/source.pth'),
+])

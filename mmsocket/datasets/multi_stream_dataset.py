@@ -1,0 +1,73 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Zip several datasets into one sample dict per index.
+
+SOCKET consumes a task-relevant target batch and a task-irrelevant batch per
+iteration. Yielding both from one dataset lets a single sampler shard the
+work under DDP and keeps one dataloader (and its workers) for the whole run,
+where the official code built a new loader every iteration.
+"""
+import copy
+from typing import Dict, Union
+
+import numpy as np
+from mmengine.dataset import BaseDataset
+
+from mmsocket.registry import DATASETS
+
+
+@DATASETS.register_module()
+class MultiStreamDataset:
+    """Index the ``primary`` stream; draw the other streams in reshuffled
+    order.
+
+    ``dataset[i]`` is ``{primary: primary[i], other: other[j], ...}``, where
+    ``j`` walks an endless sequence of random permutations of the other
+    stream (every sample once per pass, a new order each pass), so the
+    secondary streams need not have the primary's length. Each dataloader
+    worker keeps its own sequence, seeded by mmengine's ``worker_init_fn``.
+
+    Args:
+        streams (dict): Name to dataset (or its config).
+        primary (str): The stream whose length and indices the sampler sees.
+    """
+
+    def __init__(self, streams: Dict[str, Union[dict, BaseDataset]],
+                 primary: str) -> None:
+        if primary not in streams:
+            raise KeyError(f'primary stream {primary!r} is not one of '
+                           f'{list(streams)}')
+        self.primary = primary
+        self.streams = {
+            name: DATASETS.build(ds) if isinstance(ds, dict) else ds
+            for name, ds in streams.items()
+        }
+        for name, ds in self.streams.items():
+            if len(ds) == 0:
+                raise ValueError(f'stream {name!r} is empty')
+        self._orders: Dict[str, list] = {}
+
+    @property
+    def metainfo(self) -> dict:
+        return copy.deepcopy(self.streams[self.primary].metainfo)
+
+    def full_init(self) -> None:
+        for ds in self.streams.values():
+            if hasattr(ds, 'full_init'):
+                ds.full_init()
+
+    def __len__(self) -> int:
+        return len(self.streams[self.primary])
+
+    def _next_index(self, name: str) -> int:
+        order = self._orders.get(name)
+        if not order:
+            order = np.random.permutation(len(self.streams[name])).tolist()
+            self._orders[name] = order
+        return order.pop()
+
+    def __getitem__(self, idx: int) -> dict:
+        out = {self.primary: self.streams[self.primary][idx]}
+        for name, ds in self.streams.items():
+            if name != self.primary:
+                out[name] = ds[self._next_index(name)]
+        return out

@@ -1,0 +1,99 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Load RGB, depth or near-infrared images into one 3-channel uint8 form.
+
+Source models are ImageNet-style RGB networks, so (as both transfer papers
+do) a single-channel depth or NIR map is scaled to 8 bits and replicated to
+three channels; the data preprocessor then normalises it with the
+statistics the config states.
+"""
+from typing import Optional, Sequence
+
+import mmcv
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmsocket.registry import TRANSFORMS
+
+
+def depth_to_uint8(depth_mm: np.ndarray, depth_range: Sequence[float],
+                   unit_mm: float = 1.0) -> np.ndarray:
+    """Clip depth to ``depth_range`` (metres) and scale it to [0, 255].
+
+    Missing readings (0) map to 0, i.e. the near end, as in the SOCKET code,
+    which divides raw values by the full 16-bit range.
+    """
+    lo, hi = float(depth_range[0]), float(depth_range[1])
+    if not hi > lo:
+        raise ValueError(f'depth_range must be increasing, got {depth_range}')
+    metres = depth_mm.astype(np.float32) * (unit_mm / 1000.0)
+    scaled = (np.clip(metres, lo, hi) - lo) / (hi - lo) * 255.0
+    scaled[depth_mm == 0] = 0.0
+    return np.round(scaled).astype(np.uint8)
+
+
+@TRANSFORMS.register_module()
+class LoadModality(BaseTransform):
+    """Load ``results['img_path']`` as a 3-channel uint8 image.
+
+    The modality comes from ``results['modality']`` (set by
+    :class:`MultiModalDataset`) unless given here.
+
+    Args:
+        modality (str, optional): Force ``'rgb'``, ``'depth'`` or ``'nir'``.
+        depth_range (tuple): Depth clipping range in metres; ``[lo, hi]``
+            maps to ``[0, 255]``. Defaults to (0, 10), the range of the
+            Kinect-style sensors of SUN RGB-D.
+        depth_unit_mm (float): Millimetres per stored depth unit.
+            Defaults to 1 (our converted files store millimetres).
+        replicate (bool): Replicate single-channel images to 3 channels.
+            Defaults to True.
+
+    Added keys: ``img``, ``img_shape``, ``ori_shape``.
+    """
+
+    def __init__(self,
+                 modality: Optional[str] = None,
+                 depth_range: Sequence[float] = (0.0, 10.0),
+                 depth_unit_mm: float = 1.0,
+                 replicate: bool = True) -> None:
+        self.modality = modality
+        self.depth_range = tuple(depth_range)
+        self.depth_unit_mm = depth_unit_mm
+        self.replicate = replicate
+        depth_to_uint8(np.zeros(1, np.uint16), self.depth_range)  # validate
+
+    def transform(self, results: dict) -> dict:
+        modality = self.modality or results.get('modality', 'rgb')
+        path = results['img_path']
+        flag = 'color' if modality == 'rgb' else 'unchanged'
+        try:
+            img = mmcv.imread(path, flag=flag)
+        except Exception as e:  # mmcv raises bare errors for bad files
+            raise OSError(f'cannot read {modality} image {path}: {e}') from e
+        if img is None:
+            raise OSError(f'cannot decode {modality} image {path}: the file '
+                          'is corrupt or not an image')
+        if modality == 'depth':
+            if img.ndim == 3:
+                img = img[..., 0]
+            if img.dtype != np.uint16:
+                raise OSError(f'depth image {path} is {img.dtype}; expected '
+                              '16-bit millimetres')
+            img = depth_to_uint8(img, self.depth_range, self.depth_unit_mm)
+        elif modality == 'nir':
+            if img.ndim == 3:
+                img = img[..., 0]
+            if img.dtype == np.uint16:
+                img = (img.astype(np.float32) / 257.0).round().astype(
+                    np.uint8)
+        if img.ndim == 2 and self.replicate:
+            img = np.repeat(img[..., None], 3, axis=2)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(modality={self.modality}, '
+                f'depth_range={self.depth_range}, '
+                f'depth_unit_mm={self.depth_unit_mm})')

@@ -1,0 +1,91 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+from typing import List, Optional, Union
+
+from mmengine.hooks import Hook
+from torch.utils.data import DataLoader
+
+from mmsocket.registry import HOOKS
+from .utils import build_stream_loader, sample_ids, unwrap
+
+
+@HOOKS.register_module()
+class PseudoLabelHook(Hook):
+    """Re-cluster the whole target set every ``interval`` epochs/iterations.
+
+    The model owns the labels (``refresh_pseudo_labels``); the hook decides
+    when. Each rank passes over its shard of the target set and the
+    features are gathered, so every rank clusters the same full set, as
+    one process would. A resumed run keeps the restored labels until the
+    next refresh point.
+
+    Args:
+        dataloader (dict | DataLoader): The unshuffled pass over the
+            unlabeled target set. Without a ``dataset`` it is the training
+            set's ``stream`` (labels stripped there already), with
+            ``pipeline`` if given: SOCKET's code clusters with the training
+            transform, SHOT with the test transform.
+        stream (str): The target stream of the training dataset.
+            Defaults to ``'target'``.
+        pipeline (list, optional): Pipeline of the pass; defaults to the
+            stream's own.
+        interval (int): Refresh period. Defaults to 1.
+        by_epoch (bool): Count ``interval`` in epochs (before each epoch)
+            or in iterations (before each iteration). Defaults to True.
+    """
+
+    priority = 'ABOVE_NORMAL'
+
+    def __init__(self,
+                 dataloader: Union[dict, DataLoader] = dict(batch_size=64),
+                 interval: int = 1,
+                 by_epoch: bool = True,
+                 stream: str = 'target',
+                 pipeline: Optional[Union[List[dict], str]] = None) -> None:
+        if interval < 1:
+            raise ValueError(f'interval must be >= 1, got {interval}')
+        self.dataloader = dataloader
+        self.interval = interval
+        self.by_epoch = by_epoch
+        self.stream = stream
+        self.pipeline = pipeline
+        self._loader = None
+
+    def before_train(self, runner) -> None:
+        model = unwrap(runner.model)
+        if not model.needs_pseudo_labels:
+            return
+        self._loader = build_stream_loader(
+            runner, self.dataloader, self.stream, pipeline=self.pipeline)
+        dataset = self._loader.dataset
+        if getattr(dataset, 'with_label', False):
+            raise ValueError('PseudoLabelHook: the clustering set must be '
+                             'built with with_label=False (target labels '
+                             'are for evaluation only)')
+        model.check_dataset_classes(
+            dataset.metainfo.get('classes'), 'the target set')
+        train_set = runner.train_dataloader.dataset
+        streams = getattr(train_set, 'streams', {self.stream: train_set})
+        if sample_ids(dataset) != sample_ids(
+                streams.get(self.stream, train_set)):
+            raise ValueError(
+                'PseudoLabelHook: the clustering pass and the training '
+                f'stream {self.stream!r} must list the same samples in the '
+                'same order (labels are looked up by dataset index)')
+
+    def _refresh(self, runner) -> None:
+        model = unwrap(runner.model)
+        if self._loader is None or not model.needs_pseudo_labels:
+            return
+        model.refresh_pseudo_labels(self._loader)
+
+    def before_train_epoch(self, runner) -> None:
+        if self.by_epoch and (runner.epoch % self.interval == 0
+                              or not unwrap(runner.model).pseudo_labels_ready):
+            self._refresh(runner)
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch=None) -> None:
+        if not self.by_epoch and (
+                runner.iter % self.interval == 0
+                or not unwrap(runner.model).pseudo_labels_ready):
+            self._refresh(runner)

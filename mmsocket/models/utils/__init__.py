@@ -1,0 +1,12 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+from .bn_stats import BNStatsRecorder
+from .cluster_pseudo_labeler import ClusterPseudoLabeler
+from .gather import gather_by_index
+from .source_models import (SourceEncoder, SourceEncoders, SourceMixer,
+                            build_source_classifier, freeze, mix)
+
+__all__ = [
+    'BNStatsRecorder', 'ClusterPseudoLabeler', 'gather_by_index',
+    'SourceEncoder', 'SourceEncoders', 'SourceMixer',
+    'build_source_classifier', 'freeze', 'mix'
+]

@@ -1,0 +1,123 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Build, load and hold the source models every transfer method starts from.
+
+A source model is an mmpretrain ``ImageClassifier`` (backbone + our
+``FeatureBottleneck`` neck + ``WeightNormClsHead``) trained on the source
+modality. Methods split it into a trainable encoder f = neck o backbone and
+a frozen classifier g = head.
+"""
+from typing import List, Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn as nn
+from mmengine.runner import load_checkpoint
+
+from mmsocket.registry import MODELS
+
+
+def freeze(module: nn.Module) -> nn.Module:
+    """Stop gradients into ``module``'s parameters; returns the module."""
+    module.requires_grad_(False)
+    return module
+
+
+def build_source_classifier(
+        model: dict,
+        checkpoint: Optional[str] = None) -> Tuple[nn.Module, Optional[list]]:
+    """Build a source classifier and load its checkpoint.
+
+    Args:
+        model (dict): The classifier config (as in the source config).
+        checkpoint (str, optional): Path of the trained source model. Without
+            one the model keeps its initialisation (tests, smoke runs).
+
+    Returns:
+        tuple: The model and the class names stored in the checkpoint's
+        ``meta.dataset_meta`` (None when unknown).
+    """
+    clf = MODELS.build(model)
+    classes = None
+    if not checkpoint:
+        clf.init_weights()
+    else:
+        # No init_weights(): the checkpoint (loaded strictly) overwrites
+        # every weight, and a 'Pretrained' init_cfg would fetch ImageNet
+        # weights only to discard them.
+        ckpt = load_checkpoint(
+            clf, checkpoint, map_location='cpu', strict=True, logger='silent')
+        meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
+        classes = (meta.get('dataset_meta') or {}).get('classes')
+        classes = list(classes) if classes is not None else None
+    num_classes = getattr(clf.head, 'num_classes', None)
+    if classes is not None and num_classes is not None \
+            and len(classes) != num_classes:
+        raise ValueError(f'{checkpoint} was trained on {len(classes)} '
+                         f'classes but its head has {num_classes} outputs')
+    return clf, classes
+
+
+class SourceEncoder(nn.Module):
+    """f = neck o backbone of one source classifier; returns a tensor."""
+
+    def __init__(self, backbone: nn.Module, neck: nn.Module) -> None:
+        super().__init__()
+        self.backbone = backbone
+        self.neck = neck
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.neck(self.backbone(x))[-1]
+
+
+class SourceEncoders(nn.Module):
+    """All sources' encoders as one module.
+
+    Holding them in one module (rather than a ModuleList indexed by the
+    algorithm) lets ``MMSeparateDistributedDataParallel`` wrap them in a
+    single DDP whose forward is called once per batch.
+    """
+
+    def __init__(self, encoders: Sequence[SourceEncoder]) -> None:
+        super().__init__()
+        self.encoders = nn.ModuleList(encoders)
+
+    def __len__(self) -> int:
+        return len(self.encoders)
+
+    def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
+        return [enc(x) for enc in self.encoders]
+
+
+class SourceMixer(nn.Module):
+    """Learnable source weights zeta = sigmoid(w) / sum(sigmoid(w)).
+
+    DECISION's re-parametrisation, used by SOCKET's code (METHODS.md 4.2):
+    it keeps zeta on the simplex without a projection step. With one source
+    the weight is fixed at 1 and nothing is learned.
+
+    Args:
+        num_sources (int): Number of source models.
+        init (float | str): Initial raw weight w: a number for all sources
+            (SOCKET: 1.0, so zeta = 1/n) or ``'uniform'`` for w ~ U(-1, 1)
+            (DECISION's code).
+    """
+
+    def __init__(self, num_sources: int,
+                 init: Union[float, str] = 1.0) -> None:
+        super().__init__()
+        if init == 'uniform':
+            weight = torch.empty(num_sources).uniform_(-1, 1)
+        elif isinstance(init, (int, float)):
+            weight = torch.full((num_sources, ), float(init))
+        else:
+            raise ValueError(f"zeta init must be a number or 'uniform', "
+                             f'got {init!r}')
+        self.weight = nn.Parameter(weight, requires_grad=num_sources > 1)
+
+    def forward(self) -> torch.Tensor:
+        s = torch.sigmoid(self.weight)
+        return s / s.sum()
+
+
+def mix(tensors: Sequence[torch.Tensor], zeta: torch.Tensor) -> torch.Tensor:
+    """Sum of ``zeta[j] * tensors[j]`` (the weighted-logit ensemble)."""
+    return sum(z * t for z, t in zip(zeta, tensors))
