@@ -11,6 +11,7 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
+from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
 
@@ -57,23 +58,32 @@ class MultiModalDataset(BaseDataset):
         super().__init__(ann_file=ann_file, metainfo=metainfo, **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        data_list = super().load_data_list()
-        classes = self._metainfo.get('classes')
+        annotations = load(self.ann_file)
+        if not isinstance(annotations, dict) or not {
+                'metainfo', 'data_list'
+        } <= set(annotations):
+            raise ValueError(f'{self.ann_file} is not an annotation file of '
+                             'docs/data_format.md (a dict with "metainfo" '
+                             'and "data_list")')
+        file_meta = annotations['metainfo']
+        classes = file_meta.get('classes')
         if (self._expected_classes is not None and classes is not None
                 and tuple(classes) != self._expected_classes):
             raise ValueError(
                 f'{self.ann_file}: its class list {list(classes)} differs '
                 f'from the config\'s {list(self._expected_classes)}')
-        if not data_list:
+        modalities = file_meta.get('modalities')
+        if modalities is not None and self.modality not in modalities:
+            raise ValueError(f'{self.ann_file} has modalities {modalities}, '
+                             f'not {self.modality!r}')
+        for key, value in file_meta.items():
+            self._metainfo.setdefault(key, value)
+        if not annotations['data_list']:
             raise ValueError(f'{self.ann_file} holds no samples; an empty '
                              'data set cannot be used for training or '
                              'evaluation (is the task-irrelevant set '
                              'empty?)')
-        modalities = self._metainfo.get('modalities')
-        if modalities is not None and self.modality not in modalities:
-            raise ValueError(f'{self.ann_file} has modalities {modalities}, '
-                             f'not {self.modality!r}')
-        return data_list
+        return [self.parse_data_info(raw) for raw in annotations['data_list']]
 
     def parse_data_info(self, raw_data_info: dict) -> dict:
         key = f'{self.modality}_path'

@@ -10,6 +10,7 @@ import copy
 from typing import Dict, Union
 
 import numpy as np
+import torch.utils.data
 from mmengine.dataset import BaseDataset
 
 from mmsocket.registry import DATASETS
@@ -24,7 +25,11 @@ class MultiStreamDataset:
     ``j`` walks an endless sequence of random permutations of the other
     stream (every sample once per pass, a new order each pass), so the
     secondary streams need not have the primary's length. Each dataloader
-    worker keeps its own sequence, seeded by mmengine's ``worker_init_fn``.
+    worker keeps its own sequence, seeded by the per-epoch seed PyTorch
+    gives each worker (mmengine's ``worker_init_fn`` re-seeds NumPy
+    identically every epoch, which would replay the same draws when
+    workers are not persistent); in the main process the sequence is
+    seeded from NumPy's global state, which the Runner seeds.
 
     Args:
         streams (dict): Name to dataset (or its config).
@@ -45,6 +50,7 @@ class MultiStreamDataset:
             if len(ds) == 0:
                 raise ValueError(f'stream {name!r} is empty')
         self._orders: Dict[str, list] = {}
+        self._rng = None
 
     @property
     def metainfo(self) -> dict:
@@ -61,7 +67,12 @@ class MultiStreamDataset:
     def _next_index(self, name: str) -> int:
         order = self._orders.get(name)
         if not order:
-            order = np.random.permutation(len(self.streams[name])).tolist()
+            if self._rng is None:
+                info = torch.utils.data.get_worker_info()
+                seed = info.seed if info is not None else \
+                    np.random.randint(2**31)
+                self._rng = np.random.default_rng(seed)
+            order = self._rng.permutation(len(self.streams[name])).tolist()
             self._orders[name] = order
         return order.pop()
 

@@ -1,7 +1,8 @@
 # DECISION (Ahmed et al., CVPR 2021; METHODS.md section 3) as a configuration
 # of the SOCKET model: several sources mixed by learnable zeta (w ~ U(-1, 1)),
 # no task-irrelevant or BN-moment loss, pseudo-labels from hard centroids
-# (one refinement) with Euclidean distance on the training transform.
+# (one cosine refinement), assigned per batch by Euclidean distance to the
+# zeta-combined centroids, clustered on the training transform.
 model = dict(
     type='SOCKET',
     sources=[],
@@ -15,7 +16,10 @@ model = dict(
     ti_feature_loss=None,
     bn_moment_loss=None,
     pseudo_labeler=dict(
-        type='ClusterPseudoLabeler', rounds=2, distance='euclidean'),
+        type='ClusterPseudoLabeler',
+        rounds=2,
+        refine_distance='cosine',
+        distance='euclidean'),
     zeta_init='uniform')
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
 custom_hooks = [

@@ -9,6 +9,7 @@ param_scheduler = dict(
     type='InverseDecayLR',
     gamma=10.0,
     power=0.75,
+    one_based=True,  # SHOT's code steps t before the update
     by_epoch=True,
     convert_to_iter_based=True)
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20, val_interval=2)

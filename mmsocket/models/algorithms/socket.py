@@ -84,6 +84,11 @@ class SOCKET(BaseModel):
                 'data_preprocessor')
         if data_preprocessor is None:
             data_preprocessor = source_preprocessor
+        if isinstance(data_preprocessor, dict):
+            # Build from our scope: mmengine's BaseModel would look in its
+            # root registry, which lacks mmpretrain's preprocessors unless
+            # a Runner has set the default scope.
+            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.source_preprocessor = MODELS.build(
@@ -230,6 +235,37 @@ class SOCKET(BaseModel):
                                           zeta).to(zeta.device)
 
     # ------------------------------------------------------------- training
+    def tr_losses(self, inputs: torch.Tensor, indices: torch.Tensor):
+        """Losses of a task-relevant target batch (BN moments recorded).
+
+        Returns:
+            tuple: The loss dict and the ensemble logits.
+        """
+        with self._record_bn():
+            feats = self.encoders(inputs)
+        zeta = self.mixer()
+        mixed = mix(self._logits(feats), zeta)
+        losses = dict(loss_im=self.info_max_loss(mixed))
+        if self.pseudo_label_loss is not None:
+            labels = self.batch_pseudo_labels(indices, zeta)
+            losses['loss_pl'] = self.pseudo_label_loss(mixed, labels)
+        if self.bn_moment_loss is not None:
+            losses['loss_bn'] = self.bn_moment_loss(
+                [rec.stats for rec in self.bn_recorders],
+                self._source_bn_stats(), zeta)
+        return losses, mixed
+
+    def ti_loss(self, inputs: torch.Tensor,
+                indices: torch.Tensor) -> torch.Tensor:
+        """L_TI of a task-irrelevant target batch against the psi bank."""
+        if not self.ti_bank_ready:
+            raise RuntimeError('no task-irrelevant feature bank: add '
+                               'TIFeatureBankHook to custom_hooks')
+        feats = self.encoders(inputs)
+        bank = self.ti_bank[:, indices.to(self.ti_bank.device)]
+        return self.ti_feature_loss(feats, [b.to(feats[0]) for b in bank],
+                                    self.mixer())
+
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
         """One SOCKET iteration over ``{'target': ..., 'ti': ...}``."""
@@ -237,39 +273,23 @@ class SOCKET(BaseModel):
         indices = self._indices(target['data_samples'])
         two_pass = self.ti_feature_loss is not None
         with self._no_sync(two_pass), optim_wrapper.optim_context(self):
-            with self._record_bn():
-                feats = self.encoders(target['inputs'])
-            logits = self._logits(feats)
-            zeta = self.mixer()
-            mixed = mix(logits, zeta)
-            losses = dict(loss_im=self.info_max_loss(mixed))
-            if self.pseudo_label_loss is not None:
-                labels = self.batch_pseudo_labels(indices, zeta)
-                losses['loss_pl'] = self.pseudo_label_loss(mixed, labels)
-            if self.bn_moment_loss is not None:
-                losses['loss_bn'] = self.bn_moment_loss(
-                    [rec.stats for rec in self.bn_recorders],
-                    self._source_bn_stats(), zeta)
+            losses, mixed = self.tr_losses(target['inputs'], indices)
             loss, log_vars = self.parse_losses(losses)
             if two_pass:
+                # Frees the TR graph before the TI forward builds its own.
                 optim_wrapper.backward(loss)
         ent, div = info_max_terms(mixed.detach())
         log_vars.update(entropy=ent, diversity=div)
-        for j, z in enumerate(zeta.detach()):
+        for j, z in enumerate(self.mixer().detach()):
             log_vars[f'zeta_{j}'] = z
         if not two_pass:
             optim_wrapper.update_params(loss)
             return log_vars
 
-        if not self.ti_bank_ready:
-            raise RuntimeError('no task-irrelevant feature bank: add '
-                               'TIFeatureBankHook to custom_hooks')
         ti = self.data_preprocessor(data['ti'], True)
-        ti_idx = self._indices(ti['data_samples']).to(self.ti_bank.device)
         with optim_wrapper.optim_context(self):
-            ti_feats = self.encoders(ti['inputs'])
-            bank = [b.to(ti_feats[0]) for b in self.ti_bank[:, ti_idx]]
-            loss_ti = self.ti_feature_loss(ti_feats, bank, self.mixer())
+            loss_ti = self.ti_loss(ti['inputs'],
+                                   self._indices(ti['data_samples']))
         optim_wrapper.update_params(loss_ti)
         log_vars['loss_ti'] = loss_ti.detach()
         log_vars['loss'] = log_vars['loss'] + log_vars['loss_ti']

@@ -24,8 +24,11 @@ class ClusterPseudoLabeler:
     Args:
         rounds (int): 1 = soft (prediction-weighted) centroids only
             (SOCKET's code); 2 = one hard refinement (SHOT, DECISION).
-        distance (str): ``'euclidean'`` (DECISION, SOCKET) or ``'cosine'``
-            (SHOT).
+        distance (str): Distance of the per-batch assignment:
+            ``'euclidean'`` (DECISION, SOCKET) or ``'cosine'`` (SHOT).
+        refine_distance (str, optional): Distance that labels the samples
+            a refinement round averages; defaults to ``distance``. DECISION
+            refines with ``'cosine'`` and assigns with ``'euclidean'``.
         labelset_threshold (int, optional): Keep only classes with more than
             this many members (SHOT uses 0 for closed-set); None keeps all
             classes (DECISION, SOCKET).
@@ -35,14 +38,18 @@ class ClusterPseudoLabeler:
     def __init__(self,
                  rounds: int = 1,
                  distance: str = 'euclidean',
+                 refine_distance: Optional[str] = None,
                  labelset_threshold: Optional[int] = None,
                  eps: float = 1e-8) -> None:
         if rounds < 1:
             raise ValueError(f'rounds must be >= 1, got {rounds}')
-        if distance not in ('euclidean', 'cosine'):
-            raise ValueError(f'unknown distance {distance!r}')
+        refine_distance = refine_distance or distance
+        for d in (distance, refine_distance):
+            if d not in ('euclidean', 'cosine'):
+                raise ValueError(f'unknown distance {d!r}')
         self.rounds = rounds
         self.distance = distance
+        self.refine_distance = refine_distance
         self.labelset_threshold = labelset_threshold
         self.eps = eps
 
@@ -59,13 +66,16 @@ class ClusterPseudoLabeler:
         counts = torch.bincount(labels, minlength=num_classes)
         return counts > self.labelset_threshold
 
-    def _distances(self, feats: torch.Tensor, centroids: torch.Tensor):
-        if self.distance == 'cosine':
+    @staticmethod
+    def _distances(feats: torch.Tensor, centroids: torch.Tensor,
+                   distance: str) -> torch.Tensor:
+        if distance == 'cosine':
             return 1 - feats @ F.normalize(centroids, dim=-1).t()
         return torch.cdist(feats, centroids)
 
-    def _nearest(self, feats, centroids, labelset) -> torch.Tensor:
-        dist = self._distances(feats, centroids)
+    def _nearest(self, feats, centroids, labelset,
+                 distance: str) -> torch.Tensor:
+        dist = self._distances(feats, centroids, distance)
         dist = dist.masked_fill(~labelset, float('inf'))
         return dist.argmin(dim=1)
 
@@ -95,7 +105,7 @@ class ClusterPseudoLabeler:
             c = p.t() @ f / (self.eps + p.sum(0)[:, None])
             mask = self._labelset(p.argmax(1), num_classes)
             for _ in range(self.rounds - 1):
-                labels = self._nearest(f, c, mask)
+                labels = self._nearest(f, c, mask, self.refine_distance)
                 onehot = F.one_hot(labels, num_classes).to(f.dtype)
                 c = onehot.t() @ f / (self.eps + onehot.sum(0)[:, None])
                 mask = self._labelset(labels, num_classes)
@@ -121,4 +131,4 @@ class ClusterPseudoLabeler:
         zeta = zeta.detach().to(feats.dtype)
         f = torch.einsum('s,sbd->bd', zeta, feats)
         c = torch.einsum('s,skd->kd', zeta, centroids)
-        return self._nearest(f, c, labelset.any(0))
+        return self._nearest(f, c, labelset.any(0), self.distance)

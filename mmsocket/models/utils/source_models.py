@@ -10,6 +10,7 @@ from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
+from mmengine.registry import DefaultScope
 from mmengine.runner import load_checkpoint
 
 from mmsocket.registry import MODELS
@@ -35,7 +36,10 @@ def build_source_classifier(
         tuple: The model and the class names stored in the checkpoint's
         ``meta.dataset_meta`` (None when unknown).
     """
-    clf = MODELS.build(model)
+    # mmpretrain's ImageClassifier builds its neck and head from its own
+    # registry, which finds ours only through the default scope.
+    with DefaultScope.overwrite_default_scope('mmsocket'):
+        clf = MODELS.build(model)
     classes = None
     if not checkpoint:
         clf.init_weights()

@@ -1,0 +1,220 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Capture per-channel moments of the inputs of normalisation layers."""
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Tuple, Type, Union
+
+import torch
+import torch.nn as nn
+from torch import Tensor
+
+LayerTypes = Union[Type[nn.Module], Tuple[Type[nn.Module], ...]]
+
+
+class BNStatsRecorder:
+    """Record the batch mean and variance of the *input* of every BN layer.
+
+    On construction a forward hook is registered on every submodule of
+    ``module`` that is an instance of ``layer_types``, in
+    ``module.named_modules()`` order. Outside :meth:`record` the hooks return
+    at once. Inside it, each hook computes, for the layer's input ``x``
+    (pre-normalisation, shape ``(N, C, *)``), the per-channel mean and the
+    biased variance (``correction=0``) over every dimension except the
+    channel dimension 1, with a single ``torch.var_mean`` call. The autograd
+    graph is kept, so a loss on the statistics backpropagates into whatever
+    produced ``x``. Only the two ``(C,)`` results are stored; the input is
+    not (``var_mean`` saves it for backward exactly as the BN layer itself
+    does).
+
+    This is the capture used by SOCKET's :math:`L_d` (SOCKET official code:
+    a forward hook on each ``BatchNorm2d`` of the backbone taking
+    ``input[0].mean([0, 2, 3])`` and ``input[0].var([0, 2, 3],
+    unbiased=False)``; the paper's "output of the BN layer" is wrong, see
+    METHODS.md §4.4) and by DeepInversion-style BN-statistics losses such as
+    the data-free depth distillation's :math:`\\ell_{BN}` (teacher in eval
+    mode, generated batch). It works whatever mode the layers are in.
+
+    The hooks live on the layers themselves, so they keep firing when the
+    network is later wrapped by ``DistributedDataParallel`` (which calls the
+    wrapped module's ``forward``). Layers that are *replaced* after the
+    recorder was built (e.g. by ``nn.SyncBatchNorm.convert_sync_batchnorm``)
+    lose their hooks: build the recorder after such conversions (and pass
+    ``layer_types=(nn.SyncBatchNorm, ...)``). A deep copy of the network
+    carries inert copies of the hooks: they ignore layers that are not the
+    recorder's own, so build a new recorder for the copy.
+
+    Args:
+        module (nn.Module): The network to watch.
+        layer_types (type or tuple[type]): Layer classes to hook
+            (``isinstance`` test, so subclasses count). Defaults to
+            ``(nn.BatchNorm2d,)`` (BN1d layers, e.g. a bottleneck's, are not
+            recorded).
+
+    Examples:
+        >>> rec = BNStatsRecorder(net)
+        >>> with rec.record():
+        ...     logits = net(x)
+        >>> (mean0, var0), *rest = rec.stats  # one pair per BN layer
+        >>> src = rec.running_stats()          # detached snapshot
+        >>> rec.remove()
+    """
+
+    def __init__(self,
+                 module: nn.Module,
+                 layer_types: LayerTypes = (nn.BatchNorm2d, )):
+        if not isinstance(module, nn.Module):
+            raise TypeError('BNStatsRecorder expects an nn.Module, got '
+                            f'{type(module).__name__}')
+        if isinstance(layer_types, type):
+            layer_types = (layer_types, )
+        self.layer_types = tuple(layer_types)
+        self._layer_names: List[str] = []
+        self._layers: List[nn.Module] = []
+        for name, m in module.named_modules():
+            if isinstance(m, self.layer_types):
+                self._layer_names.append(name)
+                self._layers.append(m)
+        if not self._layers:
+            raise ValueError('BNStatsRecorder found no layer of type '
+                             f'{[t.__name__ for t in self.layer_types]} in '
+                             f'{type(module).__name__}')
+
+        self._recording = False
+        self._slots: List[Optional[Tuple[Tensor, Tensor]]] = []
+        self._stats: Optional[List[Tuple[Tensor, Tensor]]] = None
+        self._handles: Optional[list] = [
+            layer.register_forward_hook(self._make_hook(i))
+            for i, layer in enumerate(self._layers)
+        ]
+
+    def _make_hook(self, index: int):
+        # A closure rather than a bound method: ``copy.deepcopy`` of the
+        # network then shares this function instead of deep-copying the
+        # recorder (and, through it, the whole network again).
+        def hook(layer: nn.Module, inputs: Tuple[Tensor, ...],
+                 output: Tensor) -> None:
+            if not self._recording or layer is not self._layers[index]:
+                return
+            if self._slots[index] is not None:
+                raise RuntimeError(
+                    f'BN layer "{self._layer_names[index]}" fired twice '
+                    'within one BNStatsRecorder.record() (a layer used '
+                    'twice in a forward, or two forwards in one record); '
+                    'its statistics would be ambiguous')
+            x = inputs[0]
+            if x.dim() < 2:
+                raise RuntimeError(
+                    f'BN layer "{self._layer_names[index]}" got an input of '
+                    f'shape {tuple(x.shape)}; expected (N, C, *)')
+            dims = [0] + list(range(2, x.dim()))
+            var, mean = torch.var_mean(x, dim=dims, correction=0)
+            self._slots[index] = (mean, var)
+
+        return hook
+
+    @property
+    def layer_names(self) -> List[str]:
+        """list[str]: Names (in ``named_modules`` of the watched module) of
+        the hooked layers, in recording order."""
+        return list(self._layer_names)
+
+    @property
+    def layers(self) -> List[nn.Module]:
+        """list[nn.Module]: The hooked layers, aligned with
+        :attr:`layer_names`."""
+        return list(self._layers)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    @property
+    def is_recording(self) -> bool:
+        """bool: Whether a :meth:`record` context is active."""
+        return self._recording
+
+    @contextmanager
+    def record(self) -> Iterator['BNStatsRecorder']:
+        """Context manager that records the statistics of one forward.
+
+        Previous statistics are dropped on entry. On a normal exit every
+        hooked layer must have fired exactly once, otherwise a
+        ``RuntimeError`` names the silent layers. Exceptions raised inside
+        the block propagate unchanged and leave no statistics.
+
+        Yields:
+            BNStatsRecorder: ``self``.
+        """
+        if self._handles is None:
+            raise RuntimeError('BNStatsRecorder.record() after remove()')
+        if self._recording:
+            raise RuntimeError('BNStatsRecorder.record() is not re-entrant')
+        self._stats = None
+        self._slots = [None] * len(self._layers)
+        self._recording = True
+        try:
+            yield self
+        except BaseException:
+            self._slots = []
+            raise
+        finally:
+            self._recording = False
+        missing = [
+            name for name, s in zip(self._layer_names, self._slots)
+            if s is None
+        ]
+        slots, self._slots = self._slots, []
+        if missing:
+            raise RuntimeError(
+                f'BNStatsRecorder: {len(missing)} of {len(slots)} layers did '
+                f'not fire during record(): {missing}. Was the forward run '
+                'through the watched network, and were its layers replaced '
+                '(e.g. convert_sync_batchnorm) after the recorder was built?')
+        self._stats = slots  # type: ignore[assignment]
+
+    @property
+    def stats(self) -> List[Tuple[Tensor, Tensor]]:
+        """list[tuple[Tensor, Tensor]]: ``(mean, var)`` of each hooked
+        layer's input in the last completed :meth:`record`, aligned with
+        :attr:`layer_names`. Both have shape ``(C,)`` and carry the autograd
+        graph of the recorded forward."""
+        if self._stats is None:
+            raise RuntimeError(
+                'BNStatsRecorder.stats: no completed record() yet (or it '
+                'was cleared / failed)')
+        return list(self._stats)
+
+    def clear(self) -> None:
+        """Drop the recorded statistics (and the graph they reference)."""
+        self._stats = None
+
+    def running_stats(self) -> List[Tuple[Tensor, Tensor]]:
+        """Snapshot of the layers' running statistics.
+
+        Returns:
+            list[tuple[Tensor, Tensor]]: Cloned, detached ``(running_mean,
+            running_var)`` per hooked layer, aligned with
+            :attr:`layer_names`. Take it before adaptation: layers in train
+            mode keep updating their running statistics.
+        """
+        out = []
+        for name, layer in zip(self._layer_names, self._layers):
+            mean = getattr(layer, 'running_mean', None)
+            var = getattr(layer, 'running_var', None)
+            if mean is None or var is None:
+                raise ValueError(
+                    f'BN layer "{name}" keeps no running statistics '
+                    '(track_running_stats=False?)')
+            out.append((mean.detach().clone(), var.detach().clone()))
+        return out
+
+    def remove(self) -> None:
+        """Remove the hooks. The recorder cannot record afterwards."""
+        if self._handles is not None:
+            for handle in self._handles:
+                handle.remove()
+        self._handles = None
+        self._stats = None
+
+    def __repr__(self) -> str:
+        types = ', '.join(t.__name__ for t in self.layer_types)
+        return (f'{type(self).__name__}(num_layers={len(self._layers)}, '
+                f'layer_types=({types}))')

@@ -1,0 +1,74 @@
+"""Pseudo-labels clustered by 2 gloo ranks equal a single process's."""
+import os
+import socket
+
+import torch
+import torch.distributed as dist
+import torch.multiprocessing as mp
+from mmengine.dataset import DefaultSampler, pseudo_collate
+from torch.utils.data import DataLoader, Dataset
+
+from tests.test_models.test_algorithms.toy_socket import build_socket, stream
+
+N = 13  # odd: the distributed sampler pads one rank with a repeated index
+
+
+class ToyTargetSet(Dataset):
+
+    def __init__(self):
+        g = torch.Generator().manual_seed(7)
+        self.images = torch.randint(0, 256, (N, 3, 32, 32), generator=g,
+                                    dtype=torch.uint8)
+
+    def __len__(self):
+        return N
+
+    def __getitem__(self, i):
+        packed = stream(self.images[i:i + 1], [i])
+        return dict(inputs=packed['inputs'][0],
+                    data_samples=packed['data_samples'][0])
+
+
+def cluster(num_sources):
+    """Build the same model state on every rank and refresh the labels."""
+    model = build_socket(num_sources, seed=11)
+    loader = DataLoader(
+        ToyTargetSet(),
+        batch_size=4,
+        sampler=DefaultSampler(ToyTargetSet(), shuffle=False),
+        collate_fn=pseudo_collate)
+    model.refresh_pseudo_labels(loader)
+    zeta = model.mixer().detach()
+    labels = model.batch_pseudo_labels(torch.arange(N), zeta)
+    return dict(features=model.pl_features, centroids=model.pl_centroids,
+                labelset=model.pl_labelset, labels=labels)
+
+
+def _worker(rank, world_size, port, out_dir):
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmsocket')
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
+    dist.init_process_group('gloo', rank=rank, world_size=world_size)
+    try:
+        for num_sources in (1, 2):
+            torch.save(cluster(num_sources),
+                       os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
+    finally:
+        dist.destroy_process_group()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def test_two_ranks_give_the_single_process_labels(tmp_path):
+    mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2)
+    for num_sources in (1, 2):
+        single = cluster(num_sources)
+        for rank in range(2):
+            got = torch.load(tmp_path / f'{num_sources}_{rank}.pt')
+            for key, value in single.items():
+                torch.testing.assert_close(
+                    got[key], value, msg=f'rank {rank}: {key}')
