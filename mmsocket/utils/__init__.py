@@ -1,0 +1,19 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+# Importing atomic_backend registers the 'atomic_local' file backend.
+from .atomic_backend import AtomicLocalBackend, atomic_write
+from .checkpoint import (IncompleteCheckpointError, UnsafeCheckpointError,
+                         checkpoint_safe_globals, find_latest_checkpoint,
+                         is_complete_checkpoint,
+                         register_checkpoint_safe_globals, safe_torch_load)
+from .dist import (cleanup_distributed, cpu_model_wrapper_cfg, init_cpu_dist,
+                   is_accelerator_available, setup_distributed)
+from .setup_env import register_all_modules
+
+__all__ = [
+    'AtomicLocalBackend', 'atomic_write', 'IncompleteCheckpointError',
+    'UnsafeCheckpointError', 'checkpoint_safe_globals',
+    'find_latest_checkpoint', 'is_complete_checkpoint',
+    'register_checkpoint_safe_globals', 'safe_torch_load',
+    'cleanup_distributed', 'cpu_model_wrapper_cfg', 'init_cpu_dist',
+    'is_accelerator_available', 'setup_distributed', 'register_all_modules'
+]
