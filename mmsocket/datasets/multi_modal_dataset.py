@@ -33,6 +33,11 @@ class MultiModalDataset(BaseDataset):
         check_files (bool): Check at start-up that every image exists, so a
             missing pair fails before training instead of hours into it.
             Defaults to True.
+        serialize_data (bool): mmengine's packing of the sample list into
+            one array for worker processes. Our lists are small (thousands
+            of short records), and packing runs a full ``gc.collect()`` per
+            dataset, which costs seconds in a large process; so it is off
+            by default here. Defaults to False.
         **kwargs: Passed to :class:`mmengine.dataset.BaseDataset`
             (``data_root``, ``pipeline``, ``test_mode``, ``indices``...).
     """
@@ -43,6 +48,7 @@ class MultiModalDataset(BaseDataset):
                  with_label: bool = True,
                  check_files: bool = True,
                  metainfo: Optional[dict] = None,
+                 serialize_data: bool = False,
                  **kwargs) -> None:
         if modality not in MODALITIES:
             raise ValueError(f'modality must be one of {MODALITIES}, '
@@ -55,7 +61,11 @@ class MultiModalDataset(BaseDataset):
         self._expected_classes = None
         if metainfo is not None and metainfo.get('classes') is not None:
             self._expected_classes = tuple(metainfo['classes'])
-        super().__init__(ann_file=ann_file, metainfo=metainfo, **kwargs)
+        super().__init__(
+            ann_file=ann_file,
+            metainfo=metainfo,
+            serialize_data=serialize_data,
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         annotations = load(self.ann_file)
