@@ -163,3 +163,36 @@ def test_class_list_mismatch_is_refused(source_ckpt, tmp_path):
     cfg.train_dataloader.dataset.streams.target.ann_file = str(path)
     with pytest.raises(ValueError, match='source models were trained on'):
         Runner.from_cfg(cfg).train()
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available(), reason='checks the CPU (gloo) path')
+def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
+    """tools/dist_train.sh: SOCKET with two sources (DDP-wrapped encoders
+    and zeta, first backward under no_sync) on 2 gloo ranks."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    data_root, ckpt, num_classes = source_ckpt
+    cfg = transfer_cfg('socket', data_root, ckpt, num_classes,
+                       str(tmp_path / 'work'))
+    cfg.model.sources = [copy.deepcopy(cfg.model.sources[0])] * 2
+    cfg.log_level = 'INFO'
+    config = str(tmp_path / 'socket2.py')
+    cfg.dump(config)
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1')
+    proc = subprocess.run(
+        ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), config, '2'],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    saved = torch.load(tmp_path / 'work' / 'epoch_2.pth', map_location='cpu',
+                       weights_only=True)
+    # 12 TR samples, 4 per rank and step, 2 ranks: 1 iteration per epoch
+    assert saved['meta']['iter'] == 2 * (12 // 8)
+    assert saved['state_dict']['ti_bank'].shape[0] == 2
+    assert 'accuracy/source_1' in proc.stdout
