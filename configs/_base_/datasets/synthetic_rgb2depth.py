@@ -3,7 +3,7 @@
 dataset_type = 'MultiModalDataset'
 data_root = 'data/synthetic_rgbd'
 target_modality = 'depth'
-depth_range = (0.0, 10.0)  # metres mapped to [0, 255] before the network
+depth_range = (0.0, 8.0)  # the synthetic sensors' range (DEPTH_RANGE_M)
 
 train_pipeline = [
     dict(type='LoadModality', depth_range=depth_range),

@@ -10,6 +10,49 @@ from torch import Tensor
 LayerTypes = Union[Type[nn.Module], Tuple[Type[nn.Module], ...]]
 
 
+class _ChannelMoments(torch.autograd.Function):
+    """Per-channel mean and biased variance of an (N, C, *) tensor.
+
+    ``torch.var_mean`` over (0, 2, 3) of an NCHW tensor is 3-4x slower on
+    CPU than BatchNorm's own statistics kernel, and its backward takes
+    several passes; on ResNet-50 that made L_d cost 17 % of a SOCKET step
+    (docs/benchmarks.md). This uses the BN kernel forward and a single fused
+    pass backward: d/dx = g_mean / n + g_var * 2 (x - mean) / n.
+    """
+
+    @staticmethod
+    def forward(ctx, x: Tensor):
+        mean, var = torch.batch_norm_update_stats(x, None, None, 0.0)
+        ctx.save_for_backward(x, mean)
+        return mean, var
+
+    @staticmethod
+    def backward(ctx, g_mean: Optional[Tensor], g_var: Optional[Tensor]):
+        x, mean = ctx.saved_tensors
+        n = x.numel() // x.shape[1]
+        shape = [1, -1] + [1] * (x.dim() - 2)
+        if g_var is None:
+            return (g_mean / n).view(shape).expand_as(x).clone()
+        scale = g_var * (2.0 / n)
+        shift = -scale * mean
+        if g_mean is not None:
+            shift = shift + g_mean / n
+        return torch.addcmul(shift.view(shape), x, scale.view(shape))
+
+
+def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+    """Mean and biased variance of ``x`` per channel (dim 1), with autograd.
+
+    Equal to ``torch.var_mean(x, dims, correction=0)`` (reversed) up to
+    float rounding, faster on CPU; an empty batch falls back to it.
+    """
+    if x.numel() == 0:
+        dims = [0] + list(range(2, x.dim()))
+        var, mean = torch.var_mean(x, dim=dims, correction=0)
+        return mean, var
+    return _ChannelMoments.apply(x)
+
+
 class BNStatsRecorder:
     """Record the batch mean and variance of the *input* of every BN layer.
 
@@ -19,11 +62,11 @@ class BNStatsRecorder:
     at once. Inside it, each hook computes, for the layer's input ``x``
     (pre-normalisation, shape ``(N, C, *)``), the per-channel mean and the
     biased variance (``correction=0``) over every dimension except the
-    channel dimension 1, with a single ``torch.var_mean`` call. The autograd
-    graph is kept, so a loss on the statistics backpropagates into whatever
-    produced ``x``. Only the two ``(C,)`` results are stored; the input is
-    not (``var_mean`` saves it for backward exactly as the BN layer itself
-    does).
+    channel dimension 1, with :func:`channel_moments` (BN's own statistics
+    kernel and a one-pass backward). The autograd graph is kept, so a loss
+    on the statistics backpropagates into whatever produced ``x``. Only the
+    two ``(C,)`` results are stored; the input is not (it is saved for
+    backward exactly as the BN layer itself saves it).
 
     This is the capture used by SOCKET's :math:`L_d` (SOCKET official code:
     a forward hook on each ``BatchNorm2d`` of the backbone taking
@@ -105,9 +148,7 @@ class BNStatsRecorder:
                 raise RuntimeError(
                     f'BN layer "{self._layer_names[index]}" got an input of '
                     f'shape {tuple(x.shape)}; expected (N, C, *)')
-            dims = [0] + list(range(2, x.dim()))
-            var, mean = torch.var_mean(x, dim=dims, correction=0)
-            self._slots[index] = (mean, var)
+            self._slots[index] = channel_moments(x)
 
         return hook
 

@@ -296,3 +296,29 @@ def test_works_under_ddp(tmp_path):
         assert rec2.layer_names == ['module.bn1', 'module.bn2']
     finally:
         dist.destroy_process_group()
+
+
+def test_channel_moments_match_var_mean_values_and_gradients():
+    from mmsocket.models.utils.bn_stats import channel_moments
+    g = torch.Generator().manual_seed(0)
+    for shape in [(4, 3, 5, 6), (2, 5, 7), (3, 2, 2, 3, 2)]:
+        x = torch.randn(*shape, generator=g, dtype=torch.float64) * 3 + 1
+        x.requires_grad_(True)
+        mean, var = channel_moments(x)
+        dims = [0] + list(range(2, x.dim()))
+        ref_var, ref_mean = torch.var_mean(x, dim=dims, correction=0)
+        torch.testing.assert_close(mean, ref_mean)
+        torch.testing.assert_close(var, ref_var)
+        w_m = torch.randn(shape[1], generator=g, dtype=torch.float64)
+        w_v = torch.randn(shape[1], generator=g, dtype=torch.float64)
+        grad, = torch.autograd.grad((w_m * mean).sum() + (w_v * var).sum(), x,
+                                    retain_graph=True)
+        ref, = torch.autograd.grad(
+            (w_m * ref_mean).sum() + (w_v * ref_var).sum(), x)
+        torch.testing.assert_close(grad, ref)
+        # only one output used
+        grad_m, = torch.autograd.grad(mean.sum(), x)
+        torch.testing.assert_close(grad_m, torch.full_like(x, 1 / (
+            x.numel() // shape[1])))
+    x = torch.randn(3, 2, 4, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(channel_moments, (x, ))
