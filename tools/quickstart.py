@@ -71,6 +71,8 @@ class Quickstart:
                 continue
             dataset = loader['dataset']
             for ds in dataset.get('streams', {'': dataset}).values():
+                if ds is None:
+                    continue
                 ds['data_root'] = self.args.data
                 ds['ann_file'] = ds['ann_file'].replace(
                     'kv1_', f'{domain}_')

@@ -13,3 +13,5 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/sunrgbd_kv2_rgb/source.pth'),
 ])
+# No task-irrelevant data: drop the inherited TI stream.
+train_dataloader = dict(dataset=dict(streams=dict(ti=None)))

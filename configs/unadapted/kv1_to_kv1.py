@@ -7,3 +7,8 @@ _base_ = [
     '../_base_/datasets/sunrgbd_rgb2depth.py', '../_base_/default_runtime.py'
 ]
 model = {{_base_.source_model}}
+# Evaluation only.
+train_dataloader = None
+val_dataloader = None
+val_evaluator = None
+test_cfg = dict()

@@ -32,7 +32,9 @@ class MultiStreamDataset:
     seeded from NumPy's global state, which the Runner seeds.
 
     Args:
-        streams (dict): Name to dataset (or its config).
+        streams (dict): Name to dataset (or its config). A stream set to
+            None is dropped, so a config can remove an inherited stream
+            (SHOT and DECISION need no task-irrelevant stream).
         primary (str): The stream whose length and indices the sampler sees.
     """
 
@@ -44,7 +46,7 @@ class MultiStreamDataset:
         self.primary = primary
         self.streams = {
             name: DATASETS.build(ds) if isinstance(ds, dict) else ds
-            for name, ds in streams.items()
+            for name, ds in streams.items() if ds is not None
         }
         for name, ds in self.streams.items():
             if len(ds) == 0:

@@ -35,6 +35,8 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
         loader.update(num_workers=0, persistent_workers=False, batch_size=4)
         dataset = loader.dataset
         for ds in dataset.get('streams', {'': dataset}).values():
+            if ds is None:
+                continue
             ds.data_root = data_root
             ds.pipeline = copy.deepcopy(cfg[
                 'test_pipeline' if 'val' in key or 'test' in key
@@ -196,3 +198,22 @@ def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     assert saved['meta']['iter'] == 2 * (12 // 8)
     assert saved['state_dict']['ti_bank'].shape[0] == 2
     assert 'accuracy/source_1' in proc.stdout
+
+
+def test_unadapted_config_evaluates_the_source_checkpoint(source_ckpt,
+                                                          tmp_path):
+    data_root, ckpt, num_classes = source_ckpt
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py'))
+    cfg.work_dir = str(tmp_path)
+    cfg.experiment_name = 'unadapted'
+    cfg.log_level = 'WARNING'
+    cfg.model.backbone.update(stem_channels=8, base_channels=8)
+    cfg.model.neck.in_channels = 64
+    cfg.model.head.num_classes = num_classes
+    cfg.model.head.loss.num_classes = num_classes
+    cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
+    cfg.test_dataloader.dataset.data_root = data_root
+    cfg.load_from = ckpt
+    metrics = Runner.from_cfg(cfg).test()
+    assert 0 <= metrics['accuracy/top1'] <= 100

@@ -1,5 +1,5 @@
 # CPU-scale source classifier for the synthetic benchmark: a ResNet-18 at
-# half width (base 32 channels), trained from scratch (no weights can be
+# quarter width (base 16 channels), trained from scratch (no weights can be
 # downloaded here), otherwise identical to source_resnet50.py.
 num_classes = 12
 source_model = dict(
@@ -13,10 +13,10 @@ source_model = dict(
     backbone=dict(
         type='ResNet',
         depth=18,
-        stem_channels=32,
-        base_channels=32,
+        stem_channels=16,
+        base_channels=16,
         out_indices=(3, )),
-    neck=dict(type='FeatureBottleneck', in_channels=256, out_channels=256),
+    neck=dict(type='FeatureBottleneck', in_channels=128, out_channels=256),
     head=dict(
         type='WeightNormClsHead',
         num_classes=num_classes,

@@ -15,3 +15,5 @@ model = dict(sources=[
         checkpoint='work_dirs/synthetic_kv2_rgb/source.pth'),
 ])
 train_cfg = dict(max_epochs=6, val_interval=6)
+# No task-irrelevant data: drop the inherited TI stream.
+train_dataloader = dict(dataset=dict(streams=dict(ti=None)))
