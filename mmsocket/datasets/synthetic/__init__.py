@@ -1,0 +1,30 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Procedural synthetic multi-modal scenes (numpy + OpenCV only).
+
+* :mod:`.renderer` -- scene description and a vectorised ray caster that
+  outputs aligned RGB, depth, NIR, semantic and instance maps;
+* :mod:`.scene_classes` -- indoor scene classes (layout + appearance);
+* :mod:`.sensors` -- the kv1 / kv2 / realsense / xtion sensor models;
+* :mod:`.transfer_benchmark` -- writes the cross-modal transfer benchmark
+  in the mmsocket on-disk format.
+"""
+from .renderer import (TEXTURES, Box, Camera, Cylinder, Material,
+                       PointLight, Room, Scene, SceneObject, Sphere, render)
+from .scene_classes import (OBJECT_CLASSES, PALETTES, SCENE_CLASSES,
+                            TI_CLASSES, TR_CLASSES, ObjectSpec, Palette,
+                            SceneClass, get_scene_class)
+from .sensors import SENSORS, SensorModel, get_sensor
+from .transfer_benchmark import (DEFAULT_DOMAINS, DEPTH_RANGE_M,
+                                 GENERATOR_VERSION,
+                                 generate_transfer_benchmark, render_sample,
+                                 sample_seed, summarize)
+
+__all__ = [
+    'TEXTURES', 'Box', 'Camera', 'Cylinder', 'Material', 'PointLight', 'Room',
+    'Scene', 'SceneObject', 'Sphere', 'render', 'OBJECT_CLASSES', 'PALETTES',
+    'SCENE_CLASSES', 'TI_CLASSES', 'TR_CLASSES', 'ObjectSpec', 'Palette',
+    'SceneClass', 'get_scene_class', 'SENSORS', 'SensorModel', 'get_sensor',
+    'DEFAULT_DOMAINS', 'DEPTH_RANGE_M', 'GENERATOR_VERSION',
+    'generate_transfer_benchmark', 'render_sample', 'sample_seed',
+    'summarize'
+]
