@@ -11,8 +11,11 @@ NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 
+# torchrun via the interpreter: works without the venv's bin on PATH.
+PYTHON=${PYTHON:-python}
+
 PYTHONPATH="$(dirname $0)/..":$PYTHONPATH \
-torchrun \
+$PYTHON -m torch.distributed.run \
     --nnodes=$NNODES \
     --node_rank=$NODE_RANK \
     --master_addr=$MASTER_ADDR \

@@ -190,4 +190,8 @@ def setup_distributed(cfg: Config, launcher: str) -> bool:
 def cleanup_distributed(initialized: bool) -> None:
     """Destroy the process group if :func:`setup_distributed` created it."""
     if initialized and torch_dist.is_initialized():
+        # Let every rank finish its last collective first: a rank that tears
+        # the group down while a peer still uses it aborts that peer
+        # ("terminate called without an active exception").
+        torch_dist.barrier()
         torch_dist.destroy_process_group()

@@ -186,7 +186,8 @@ def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1')
+    env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1',
+               PYTHON=sys.executable)
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), config, '2'],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

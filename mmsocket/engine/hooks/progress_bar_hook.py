@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 from typing import Optional
 
+import torch
 from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 
@@ -44,7 +45,7 @@ class ProgressBarHook(Hook):
         self._bar.update(1)
         if outputs:
             shown = {
-                k: f'{float(outputs[k]):.3f}'
+                k: f'{float(torch.as_tensor(outputs[k]).detach()):.3f}'
                 for k in self.keys if k in outputs
             }
             self._bar.set_postfix(shown, refresh=False)
