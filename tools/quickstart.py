@@ -69,6 +69,10 @@ class Quickstart:
             loader = cfg.get(key)
             if not loader:
                 continue
+            # Many runs share this process: loader workers forked from it
+            # would inherit every earlier run's loaders, so load in-process
+            # (the images are small).
+            loader.update(num_workers=0, persistent_workers=False)
             dataset = loader['dataset']
             for ds in dataset.get('streams', {'': dataset}).values():
                 if ds is None:

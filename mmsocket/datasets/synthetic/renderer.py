@@ -278,7 +278,10 @@ class Camera:
     def axes(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
         """World-frame ``(right, up, forward)`` unit vectors."""
         y, p = np.deg2rad(self.yaw), np.deg2rad(self.pitch)
-        fwd = np.array([np.sin(y) * np.cos(p), np.sin(p), np.cos(y) * np.cos(p)])
+        fwd = np.array(
+            [np.sin(y) * np.cos(p),
+             np.sin(p),
+             np.cos(y) * np.cos(p)])
         up = np.array(
             [-np.sin(y) * np.sin(p),
              np.cos(p), -np.cos(y) * np.sin(p)])

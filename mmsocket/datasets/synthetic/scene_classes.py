@@ -1245,14 +1245,14 @@ class ObjectSpec:
             ``'rows'``/``'grid'``: the maximum number of rows and of
             columns).
         placement (str): ``'wall'`` (against the back or a side wall),
-            ``'back'``, ``'side'``, ``'wall_mounted'`` (on a wall above the
-            floor, no floor footprint; ``'back_mounted'`` and
-            ``'side_mounted'`` restrict the wall), ``'along'`` (against a side wall,
-            long axis pointing away from the camera), ``'centre'`` (falls
-            back to anywhere free when the centre is taken), ``'rows'`` (a
-            regular grid facing the back wall), ``'grid'`` (a looser grid
-            with random headings), ``'scatter'`` (anywhere free) or
-            ``'corner'``.
+            ``'back'``, ``'side'``, ``'corner'``, ``'wall_mounted'`` (on a
+            wall above the floor, no floor footprint; ``'back_mounted'``
+            and ``'side_mounted'`` restrict the wall), ``'along'``
+            (against a side wall, long axis pointing away from the camera),
+            ``'centre'`` (falls back to anywhere free when the centre is
+            taken), ``'rows'`` (a regular grid facing the back wall),
+            ``'grid'`` (a looser grid with random headings) or
+            ``'scatter'`` (anywhere free).
         prob (float): Probability that this line is used at all.
             Defaults to 1.
         fill (float): For ``'rows'``/``'grid'``, probability that a grid
