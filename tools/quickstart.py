@@ -7,7 +7,7 @@ that domain's depth images over several seeds and prints a markdown table.
 Every step is an ordinary config under ``configs/``; this script only runs
 them in order (in one process, to pay the start-up cost once).
 
-    python tools/quickstart.py                   # ~10 min on 2 CPU cores
+    python tools/quickstart.py                   # ~3 min on 2 CPU cores
     python tools/quickstart.py --seeds 0 --quick  # a one-minute smoke run
 """
 import argparse
@@ -34,9 +34,12 @@ CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data', default='data/synthetic_rgbd',
-                        help='where the synthetic benchmark is written')
-    parser.add_argument('--work-dir', default='work_dirs/quickstart')
+    parser.add_argument('--data', default=None,
+                        help='where the synthetic benchmark is written '
+                        '(default data/synthetic_rgbd, or '
+                        'data/synthetic_rgbd_quick with --quick)')
+    parser.add_argument('--work-dir', default=None,
+                        help='default work_dirs/quickstart[_quick]')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--domain', default='kv1',
                         help='sensor domain: source RGB and target depth')
@@ -47,7 +50,11 @@ def parse_args():
                         'pipeline, not the numbers')
     parser.add_argument('--verbose', action='store_true',
                         help='show the full training logs')
-    return parser.parse_args()
+    args = parser.parse_args()
+    suffix = '_quick' if args.quick else ''
+    args.data = args.data or f'data/synthetic_rgbd{suffix}'
+    args.work_dir = args.work_dir or f'work_dirs/quickstart{suffix}'
+    return args
 
 
 class Quickstart:
@@ -84,13 +91,13 @@ class Quickstart:
             cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
                 dict(type='ProgressBarHook', desc=name, keys=('loss', ))
             ]
-        if self.args.quick:
+        if self.args.quick and cfg.get('train_cfg'):
             cfg.train_cfg.max_epochs = 1
             cfg.train_cfg.val_interval = 1
         return cfg
 
     def generate(self):
-        kwargs = dict(n_tr_per_class=3, n_ti_per_class=2, n_test_per_class=2
+        kwargs = dict(n_tr_per_class=6, n_ti_per_class=3, n_test_per_class=2
                       ) if self.args.quick else {}
         print(f'[1/4] Synthetic benchmark in {self.args.data}')
         generate_transfer_benchmark(self.args.data, seed=0, **kwargs)
