@@ -2,10 +2,20 @@
 # depth images of a domain's task-relevant (TR) scenes are the target; the
 # task-irrelevant (TI) RGB-depth pairs (pooled over the four sensors) guide
 # the transfer. Labels are read for evaluation only.
+# Data: tools/dataset_converters/sunrgbd.py (docs/dataset_prepare.md);
+# depth.png holds millimetres decoded from the release's depth_bfx maps.
+# Paper scale (METHODS.md 1): Resize 256x256 -> crop 224. Normalisation is
+# ImageNet mean/std, applied by the model's data_preprocessor
+# (configs/_base_/methods/*.py) to every input, depth replicated to 3 ch.
+# A leaf config picks the target domain by overriding
+# train_dataloader.dataset.streams.target.ann_file and
+# val_dataloader.dataset.ann_file ('annotations/<domain>_tr.json').
 dataset_type = 'MultiModalDataset'
 data_root = 'data/sunrgbd'
 target_modality = 'depth'
-depth_range = (0.0, 10.0)  # metres mapped to [0, 255] before the network
+# Metres mapped to [0, 255] before the network; 8 m is where the SUN RGB-D
+# toolbox (read3dPoints) clips depth.
+depth_range = (0.0, 8.0)
 
 train_pipeline = [
     dict(type='LoadModality', depth_range=depth_range),

@@ -1,8 +1,14 @@
 # Source-model training on one SUN RGB-D sensor domain's RGB images
 # (task-relevant classes), with SHOT's 90/10 train/val split.
 # Converted layout: docs/data_format.md; converter: docs/dataset_prepare.md.
+# Paper scale (METHODS.md 1): Resize 256x256 -> RandomCrop 224 -> flip;
+# ImageNet normalisation by the model's data_preprocessor. A leaf config
+# picks the domain by overriding train_dataloader.dataset.ann_file
+# ('annotations/<domain>_tr_train.json') and val_dataloader.dataset.ann_file
+# ('annotations/<domain>_tr_val.json').
 dataset_type = 'MultiModalDataset'
 data_root = 'data/sunrgbd'
+source_modality = 'rgb'
 
 train_pipeline = [
     dict(type='LoadModality'),
@@ -28,7 +34,7 @@ train_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/kv1_tr_train.json',
-        modality='rgb',
+        modality=source_modality,
         pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=64,
@@ -39,7 +45,7 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         ann_file='annotations/kv1_tr_val.json',
-        modality='rgb',
+        modality=source_modality,
         pipeline=test_pipeline))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
