@@ -7,7 +7,7 @@ work under DDP and keeps one dataloader (and its workers) for the whole run,
 where the official code built a new loader every iteration.
 """
 import copy
-from typing import Dict, Union
+from typing import Dict, Optional, Union
 
 import numpy as np
 import torch.utils.data
@@ -36,10 +36,18 @@ class MultiStreamDataset:
             None is dropped, so a config can remove an inherited stream
             (SHOT and DECISION need no task-irrelevant stream).
         primary (str): The stream whose length and indices the sampler sees.
+        paired (dict, optional): ``{follower: leader}``: stream ``follower``
+            is read at the index just drawn for stream ``leader`` instead of
+            walking its own order, so the two yield the same record (e.g.
+            the RGB and the depth image of one task-irrelevant pair, which
+            TGMB's reconstruction loss compares pixel by pixel). Both must
+            list the same ``sample_id`` in the same order.
     """
 
-    def __init__(self, streams: Dict[str, Union[dict, BaseDataset]],
-                 primary: str) -> None:
+    def __init__(self,
+                 streams: Dict[str, Union[dict, BaseDataset]],
+                 primary: str,
+                 paired: Optional[Dict[str, str]] = None) -> None:
         if primary not in streams:
             raise KeyError(f'primary stream {primary!r} is not one of '
                            f'{list(streams)}')
@@ -51,8 +59,26 @@ class MultiStreamDataset:
         for name, ds in self.streams.items():
             if len(ds) == 0:
                 raise ValueError(f'stream {name!r} is empty')
+        self.paired = self._check_paired(dict(paired or {}))
         self._orders: Dict[str, list] = {}
         self._rng = None
+
+    def _check_paired(self, paired: Dict[str, str]) -> Dict[str, str]:
+        # A pair whose stream a config dropped (set to None) is dropped too.
+        paired = {f: lead for f, lead in paired.items() if f in self.streams}
+        for follower, leader in paired.items():
+            if leader not in self.streams or leader in paired or \
+                    follower == self.primary or leader == self.primary:
+                raise ValueError(
+                    f'paired stream {follower!r} -> {leader!r}: the leader '
+                    'must be another non-primary stream that follows no one '
+                    f'(streams: {list(self.streams)})')
+            a, b = self.streams[follower], self.streams[leader]
+            if len(a) != len(b) or _sample_ids(a) != _sample_ids(b):
+                raise ValueError(
+                    f'paired streams {follower!r} and {leader!r} do not list '
+                    'the same samples in the same order')
+        return paired
 
     @property
     def metainfo(self) -> dict:
@@ -80,7 +106,21 @@ class MultiStreamDataset:
 
     def __getitem__(self, idx: int) -> dict:
         out = {self.primary: self.streams[self.primary][idx]}
+        drawn = {}
         for name, ds in self.streams.items():
-            if name != self.primary:
-                out[name] = ds[self._next_index(name)]
+            if name != self.primary and name not in self.paired:
+                drawn[name] = self._next_index(name)
+                out[name] = ds[drawn[name]]
+        for name, leader in self.paired.items():
+            out[name] = self.streams[name][drawn[leader]]
         return out
+
+
+def _sample_ids(dataset) -> Optional[list]:
+    """Sample identities, or None for a stream that has none."""
+    if not hasattr(dataset, 'get_data_info'):
+        return None
+    return [
+        dataset.get_data_info(i).get('sample_id')
+        for i in range(len(dataset))
+    ]

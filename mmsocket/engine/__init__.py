@@ -1,3 +1,4 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 from .hooks import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
 from .schedulers import *  # noqa: F401,F403

@@ -1,4 +1,6 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
+import os.path as osp
+
 import numpy as np
 import pytest
 import torch
@@ -226,3 +228,50 @@ def test_worker_sequence_reshuffles_across_epochs_without_persistence():
     assert len(set(epochs)) > 1
     # ...and the sequence is reproducible from the run's seed
     assert draws == ti_draws_over_epochs(persistent_workers=False, epochs=4)
+
+
+def test_paired_stream_follows_its_leader():
+    ds = MultiStreamDataset(
+        dict(
+            target=IndexDataset('target', 2),
+            ti=IndexDataset('ti', 5),
+            ti_source=IndexDataset('ti_source', 5)),
+        primary='target',
+        paired=dict(ti_source='ti'))
+    np.random.seed(0)
+    outs = [ds[i % 2] for i in range(10)]
+    assert [o['ti'][1] for o in outs] == [o['ti_source'][1] for o in outs]
+    assert sorted(o['ti'][1] for o in outs[:5]) == [0, 1, 2, 3, 4]
+    # a dropped follower drops its pairing; bad leaders are refused
+    ds = MultiStreamDataset(
+        dict(target=IndexDataset('target', 2), ti=IndexDataset('ti', 5)),
+        primary='target',
+        paired=dict(ti_source='ti'))
+    assert ds.paired == {}
+    with pytest.raises(ValueError, match='leader'):
+        MultiStreamDataset(
+            dict(target=IndexDataset('target', 2), b=IndexDataset('b', 5)),
+            primary='target',
+            paired=dict(b='target'))
+    with pytest.raises(ValueError, match='same samples'):
+        MultiStreamDataset(
+            dict(
+                target=IndexDataset('target', 2),
+                ti=IndexDataset('ti', 5),
+                b=IndexDataset('b', 4)),
+            primary='target',
+            paired=dict(b='ti'))
+
+
+def test_paired_rgb_and_depth_of_one_ti_record(tiny):
+    cfg = stream_cfg(tiny)
+    rgb = dict(cfg['streams']['ti'], modality='rgb')
+    cfg['streams']['ti_source'] = rgb
+    cfg['paired'] = dict(ti_source='ti')
+    ds = DATASETS.build(cfg)
+    for i in range(6):
+        out = ds[i]
+        ti, src = out['ti']['data_samples'], out['ti_source']['data_samples']
+        assert osp.dirname(ti.img_path) == osp.dirname(src.img_path)
+        assert ti.img_path.endswith('depth.png')
+        assert src.img_path.endswith('rgb.png')

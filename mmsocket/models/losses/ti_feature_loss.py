@@ -7,7 +7,7 @@ from torch import Tensor
 
 from mmsocket.registry import MODELS
 
-_MODES = ('code', 'paper')
+_MODES = ('code', 'paper', 'batch_mean')
 
 
 def _as_zeta(zeta: Optional[Union[Tensor, Sequence[float]]], n: int,
@@ -40,13 +40,18 @@ def ti_feature_loss(feats: Sequence[Tensor],
       differences; not squared, not averaged.
     - ``mode='paper'`` (SOCKET paper eq. 2): :math:`\\sum_i \\sum_j \\lVert
       \\zeta_j (\\psi_j^i - f_j^i) \\rVert_2^2`, summed over the batch.
+    - ``mode='batch_mean'``: the paper form averaged over the batch
+      instead of summed; with one source and ζ = 1 that is TGKT's
+      :math:`L_f` (eq. 8), :math:`\\frac{1}{B}\\sum_i \\lVert \\psi^i -
+      f^i \\rVert_2^2`.
 
     Args:
         feats (Sequence[Tensor]): ``n`` tensors of shape ``(B, D)``.
         bank (Sequence[Tensor]): ``n`` tensors of the same shapes.
         zeta (Tensor | Sequence[float], optional): Source weights of shape
             ``(n,)``. Gradients flow into it. Defaults to ``1/n`` each.
-        mode (str): ``'code'`` or ``'paper'``. Defaults to ``'code'``.
+        mode (str): ``'code'``, ``'paper'`` or ``'batch_mean'``. Defaults to
+            ``'code'``.
 
     Returns:
         Tensor: Scalar loss.
@@ -83,7 +88,8 @@ def ti_feature_loss(feats: Sequence[Tensor],
     if mode == 'code':
         weighted = sum(zeta[j] * d for j, d in enumerate(diffs))
         return torch.linalg.vector_norm(weighted)
-    return sum((zeta[j] * d).pow(2).sum() for j, d in enumerate(diffs))
+    total = sum((zeta[j] * d).pow(2).sum() for j, d in enumerate(diffs))
+    return total / feats[0].shape[0] if mode == 'batch_mean' else total
 
 
 @MODELS.register_module()
@@ -107,7 +113,8 @@ class TIFeatureLoss(nn.Module):
     Args:
         loss_weight (float): Weight of the loss (:math:`\\lambda_{TI}`).
             Defaults to 0.5.
-        mode (str): ``'code'`` (official code) or ``'paper'`` (eq. 2).
+        mode (str): ``'code'`` (official code), ``'paper'`` (eq. 2) or
+            ``'batch_mean'`` (eq. 2 averaged over the batch; TGKT's L_f).
             Defaults to ``'code'``.
     """
 
