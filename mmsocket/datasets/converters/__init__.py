@@ -6,6 +6,7 @@ diml}.py``; documentation: ``docs/dataset_prepare.md``.
 """
 from .common import (ConversionError, class_key, format_summary,
                      split_train_val)
+from .diml import DIML_TI_CLASSES, DIML_TR_CLASSES, convert_diml
 from .rgb_nir import (RGB_NIR_TI_CLASSES, RGB_NIR_TR_CLASSES,
                       convert_rgb_nir)
 from .sunrgbd import (SUNRGBD_DOMAINS, SUNRGBD_TI_CLASSES, SUNRGBD_TR_CLASSES,
@@ -15,5 +16,6 @@ __all__ = [
     'ConversionError', 'class_key', 'format_summary', 'split_train_val',
     'SUNRGBD_DOMAINS', 'SUNRGBD_TR_CLASSES', 'SUNRGBD_TI_CLASSES',
     'convert_sunrgbd', 'decode_sunrgbd_depth', 'RGB_NIR_TR_CLASSES',
-    'RGB_NIR_TI_CLASSES', 'convert_rgb_nir'
+    'RGB_NIR_TI_CLASSES', 'convert_rgb_nir', 'DIML_TR_CLASSES',
+    'DIML_TI_CLASSES', 'convert_diml'
 ]
