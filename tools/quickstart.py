@@ -109,7 +109,7 @@ class Quickstart:
         if osp.exists(ckpt):
             print(f'      reusing {ckpt}')
             return ckpt
-        cfg = self._config('source/synthetic_kv1_rgb.py', work_dir,
+        cfg = self._config('source/synthetic/kv1_rgb.py', work_dir,
                            f'source_{self.args.domain}')
         Runner.from_cfg(cfg).train()
         return ckpt

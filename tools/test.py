@@ -17,7 +17,8 @@ from mmengine.runner import Runner
 
 import mmsocket  # noqa: F401  (checkpoint allow-list, atomic backend)
 from mmsocket.registry import RUNNERS
-from mmsocket.utils import (cleanup_distributed, is_accelerator_available,
+from mmsocket.utils import (cleanup_distributed, default_work_dir,
+                            is_accelerator_available,
                             setup_distributed)
 
 
@@ -25,7 +26,11 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Test (and eval) a model from a checkpoint')
     parser.add_argument('config', help='test config file path')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file; defaults to the config\'s load_from (the '
+        'unadapted configs name their source model there)')
     parser.add_argument(
         '--work-dir',
         help='the directory to save the file containing evaluation metrics')
@@ -71,14 +76,17 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.merge_from_dict(args.cfg_options)
     cfg.setdefault('default_scope', 'mmsocket')
 
-    # work_dir priority: CLI > config file > ./work_dirs/<config name>
+    # work_dir priority: CLI > config file > ./work_dirs/<path below configs/>
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = default_work_dir(args.config)
 
-    cfg.load_from = args.checkpoint
+    if args.checkpoint is not None:
+        cfg.load_from = args.checkpoint
+    if not cfg.get('load_from'):
+        raise ValueError(f'No checkpoint to test: pass one after the config '
+                         f'or set load_from in {args.config}')
     # Testing only loads weights; never resume a training state.
     cfg.resume = False
 

@@ -16,7 +16,8 @@ from mmengine.runner import Runner
 
 import mmsocket  # noqa: F401  (checkpoint allow-list, atomic backend)
 from mmsocket.registry import RUNNERS
-from mmsocket.utils import (cleanup_distributed, find_latest_checkpoint,
+from mmsocket.utils import (cleanup_distributed, default_work_dir,
+                            find_latest_checkpoint,
                             is_accelerator_available, setup_distributed)
 
 
@@ -122,12 +123,11 @@ def merge_args(cfg: Config, args) -> Config:
         cfg.val_dataloader = None
         cfg.val_evaluator = None
 
-    # work_dir priority: CLI > config file > ./work_dirs/<config name>
+    # work_dir priority: CLI > config file > ./work_dirs/<path below configs/>
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = default_work_dir(args.config)
 
     if args.amp:
         enable_amp(cfg)

@@ -8,6 +8,9 @@ from .checkpoint import (IncompleteCheckpointError, UnsafeCheckpointError,
 from .dist import (cleanup_distributed, cpu_model_wrapper_cfg, init_cpu_dist,
                    is_accelerator_available, setup_distributed)
 from .setup_env import register_all_modules
+from .experiment import (prepare_config, read_result, run_config,
+                         write_result)
+from .work_dir import default_work_dir
 
 __all__ = [
     'AtomicLocalBackend', 'atomic_write', 'IncompleteCheckpointError',
@@ -15,5 +18,7 @@ __all__ = [
     'find_latest_checkpoint', 'is_complete_checkpoint',
     'register_checkpoint_safe_globals', 'safe_torch_load',
     'cleanup_distributed', 'cpu_model_wrapper_cfg', 'init_cpu_dist',
-    'is_accelerator_available', 'setup_distributed', 'register_all_modules'
+    'is_accelerator_available', 'setup_distributed', 'register_all_modules',
+    'default_work_dir', 'prepare_config', 'read_result', 'run_config',
+    'write_result'
 ]

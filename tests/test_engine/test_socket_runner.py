@@ -51,7 +51,7 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
 def source_ckpt(tmp_path_factory):
     root = tmp_path_factory.mktemp('data')
     write_tiny_dataset(str(root), per_class=4, ti_per_class=3, size=(12, 16))
-    cfg = Config.fromfile(osp.join(ROOT, 'configs/source/synthetic_kv1_rgb.py'))
+    cfg = Config.fromfile(osp.join(ROOT, 'configs/source/synthetic/kv1_rgb.py'))
     cfg = tiny(cfg, str(root), str(root / 'source'), 'source')
     num_classes = len(json.load(open(root / 'annotations/kv1_tr.json'))
                       ['metainfo']['classes'])

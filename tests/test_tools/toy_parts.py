@@ -242,8 +242,8 @@ class ToolsToyProbeHook(Hook):
 def load_tool(name: str):
     """Import ``tools/<name>.py`` as a module (to call its ``main``)."""
     path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'mmsocket_tool_{name}',
-                                                  path)
+    spec = importlib.util.spec_from_file_location(
+        'mmsocket_tool_' + name.replace('/', '_'), path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

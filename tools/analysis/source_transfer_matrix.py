@@ -8,7 +8,7 @@ NIR) (cross-modal). Used to calibrate the synthetic benchmark.
 
     python tools/analysis/source_transfer_matrix.py \\
         configs/unadapted/synthetic/kv1_to_kv1.py \\
-        work_dirs/synthetic_kv1_rgb/source.pth --source-domain kv1
+        work_dirs/source/synthetic/kv1_rgb/source.pth --source-domain kv1
 """
 import argparse
 import copy

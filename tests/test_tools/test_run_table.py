@@ -1,0 +1,144 @@
+"""The grid runner: runs a table's cells over seeds, resumes, renders."""
+import json
+import os.path as osp
+
+import pytest
+from mmengine.config import Config
+
+from toy_parts import load_tool
+
+from tests.fixtures import write_tiny_dataset
+from tests.test_engine.test_socket_runner import tiny
+
+run_table = load_tool('analysis/run_table')
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def dump_tiny(src: str, dst: str, data_root: str, num_classes: int,
+              ckpt: str = None) -> str:
+    cfg = Config.fromfile(osp.join(ROOT, src))
+    if cfg.get('train_dataloader'):
+        cfg = tiny(cfg, data_root, 'unused', 'unused')
+    else:  # evaluation-only config: shrink the model and the test loader
+        cfg.model.backbone.update(stem_channels=8, base_channels=8)
+        cfg.model.neck.in_channels = 64
+        cfg.test_dataloader.update(
+            num_workers=0, persistent_workers=False, batch_size=4)
+        cfg.test_dataloader.dataset.data_root = data_root
+    models = [s.model for s in cfg.model.sources] if 'sources' in cfg.model \
+        else [cfg.model]
+    for m in models:
+        m.head.num_classes = num_classes
+        m.head.loss.num_classes = num_classes
+        m.data_preprocessor.num_classes = num_classes
+    if 'sources' in cfg.model:
+        for s in cfg.model.sources:
+            s.checkpoint = ckpt
+    elif not cfg.get('train_dataloader'):
+        cfg.load_from = ckpt
+    if cfg.get('train_cfg'):
+        cfg.train_cfg.update(max_epochs=1, val_interval=1)
+    for key in ('work_dir', 'experiment_name'):
+        cfg.pop(key, None)
+    cfg.dump(dst)
+    return dst
+
+
+@pytest.fixture(scope='module')
+def table(tmp_path_factory):
+    root = tmp_path_factory.mktemp('grid')
+    data = root / 'data'
+    write_tiny_dataset(str(data), per_class=4, ti_per_class=2, size=(12, 16))
+    n = 3
+    ckpt = 'work_dirs/src/source.pth'  # default work dir of src.py, from cwd
+    paths = dict(
+        src=dump_tiny('configs/source/synthetic/kv1_rgb.py',
+                      str(root / 'src.py'), str(data), n),
+        unadapted=dump_tiny('configs/unadapted/synthetic/kv1_to_kv1.py',
+                            str(root / 'unadapted.py'), str(data), n, ckpt),
+        shot=dump_tiny('configs/shot/synthetic/kv1_to_kv1.py',
+                       str(root / 'shot.py'), str(data), n, ckpt))
+    spec = dict(
+        title='tiny table',
+        row_title='Source',
+        rows=['kv1'],
+        columns=['kv1'],
+        methods=['Unadapted', 'SHOT'],
+        metric='accuracy/top1',
+        sources={ckpt: paths['src']},
+        cells=[
+            dict(row='kv1', column='kv1', method='Unadapted',
+                 configs=[paths['unadapted']], paper=14.8),
+            dict(row='kv1', column='kv1', method='SHOT',
+                 configs=[paths['shot']], paper=16.7),
+        ])
+    spec_path = root / 'tiny_table.py'
+    spec_path.write_text('\n'.join(f'{k} = {v!r}' for k, v in spec.items()))
+    return root, str(spec_path), paths
+
+
+def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
+    root, spec, paths = table
+    monkeypatch.chdir(root)
+    assert run_table.main([spec, '--seeds', '0', '1']) == 0
+    out = capsys.readouterr().out
+    assert '[source]' in out and osp.isfile('work_dirs/src/source.pth')
+    work = root / 'work_dirs' / 'tables' / 'tiny_table'
+    # Unadapted is evaluation-only: one run; SHOT one run per seed.
+    unadapted = [p.parent.name for p in work.rglob('result.json')
+                 if 'unadapted' in str(p)]
+    shot = sorted(p.parent.name for p in work.rglob('result.json')
+                  if 'shot' in str(p))
+    assert unadapted == ['seed0'] and shot == ['seed0', 'seed1']
+    saved = json.loads((work / 'table.json').read_text())
+    cells = {c['method']: c for c in saved['cells']}
+    assert len(cells['SHOT']['values']) == 2
+    assert cells['Unadapted']['std'] == 0.0
+    assert cells['SHOT']['paper'] == 16.7
+    md = (work / 'table.md').read_text()
+    assert '| Source | kv1 Unadapted | kv1 SHOT |' in md
+    assert '2/2 cells complete' in md and 'Paper:' in md
+    # A second call finds every run done and trains nothing.
+    assert run_table.main([spec, '--seeds', '0', '1']) == 0
+    out = capsys.readouterr().out
+    assert '3 runs, 3 already done' in out and '[source]' not in out
+    # --collect renders the same table without running anything.
+    assert run_table.main([spec, '--seeds', '0', '1', '--collect']) == 0
+    assert (work / 'table.md').read_text() == md
+
+
+def test_failed_run_is_reported_and_others_kept(table, monkeypatch,
+                                                 capsys):
+    root, spec, paths = table
+    monkeypatch.chdir(root)
+    cfg = Config.fromfile(paths['shot'])
+    cfg.train_dataloader.dataset.streams.target.ann_file = 'missing.json'
+    broken = str(root / 'broken.py')
+    cfg.dump(broken)
+    spec_cfg = Config.fromfile(spec)
+    cells = list(spec_cfg.cells)
+    cells[1] = dict(cells[1], configs=[broken])
+    bad_spec = root / 'bad_table.py'
+    bad_spec.write_text('\n'.join(
+        f'{k} = {v!r}' for k, v in dict(spec_cfg.to_dict(),
+                                        cells=cells).items()))
+    assert run_table.main([str(bad_spec), '--seeds', '0']) == 1
+    out = capsys.readouterr().out
+    assert 'FAILED' in out and '1 runs failed' in out
+    err = root / 'work_dirs/tables/bad_table/broken/seed0/error.txt'
+    assert 'missing.json' in err.read_text()
+    md = (root / 'work_dirs/tables/bad_table/table.md').read_text()
+    assert '1/2 cells complete' in md
+
+
+def test_bad_filters_and_specs_give_clear_errors(table, tmp_path):
+    _, spec, _ = table
+    with pytest.raises(ValueError, match=r"rows \['kv9'\] not in"):
+        run_table.main([spec, '--rows', 'kv9', '--dry-run'])
+    not_a_spec = tmp_path / 'x.py'
+    not_a_spec.write_text('a = 1\n')
+    with pytest.raises(ValueError, match='not a table spec'):
+        run_table.main([str(not_a_spec)])
+    with pytest.raises(ValueError, match='0 <= i < n'):
+        run_table.main([spec, '--shard', '3/2'])
