@@ -4,6 +4,7 @@
 import mmpretrain.models  # noqa: F401
 
 from .algorithms import *  # noqa: F401,F403
+from .depth import *  # noqa: F401,F403
 from .discriminators import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403

@@ -2,10 +2,12 @@
 from .bn_stats import BNStatsRecorder
 from .cluster_pseudo_labeler import ClusterPseudoLabeler
 from .gather import gather_by_index
+from .object_mix import ObjectMix, object_mix_mask
 from .source_models import (SourceEncoder, SourceEncoders, SourceMixer,
                             build_source_classifier, freeze, mix)
 
 __all__ = [
+    'ObjectMix', 'object_mix_mask',
     'BNStatsRecorder', 'ClusterPseudoLabeler', 'gather_by_index',
     'SourceEncoder', 'SourceEncoders', 'SourceMixer',
     'build_source_classifier', 'freeze', 'mix'
