@@ -89,9 +89,29 @@ def test_file_names_say_the_setting(parsed):
     assert shot.train_dataloader.dataset.streams.ti is None
     assert shot.train_dataloader.dataset.streams.target.modality == 'rgb'
     assert shot.test_dataloader.dataset.modality == 'rgb'
+    # Heads match the data set's TR classes (SOCKET Table 2).
+    for path, n in (('configs/source/sunrgbd/kv1_rgb.py', 17),
+                    ('configs/source/synthetic/kv1_rgb.py', 12),
+                    ('configs/source/diml/rgb.py', 6),
+                    ('configs/source/rgb_nir/nir.py', 6)):
+        head = parsed[path].model.head
+        assert head.num_classes == head.loss.num_classes == n, path
+    for path in ('configs/socket/diml/rgb_to_depth.py',
+                 'configs/shot/rgb_nir/nir_to_rgb.py'):
+        src = parsed[path].model.sources[0].model
+        assert src.head.num_classes == 6, path
     ti_sun = parsed['configs/socket/diml/rgb_to_depth_ti_sunrgbd.py']
     assert ti_sun.train_dataloader.dataset.streams.ti.data_root == \
         'data/sunrgbd'
+    # A NIR-trained source's TI features must come from NIR images.
+    nir2rgb = parsed['configs/socket/rgb_nir/nir_to_rgb.py']
+    bank = [h for h in nir2rgb.custom_hooks
+            if h.type == 'TIFeatureBankHook']
+    assert bank[0].source_modality == 'nir'
+    assert nir2rgb.test_dataloader.dataset.modality == 'rgb'
+    assert {h.type for h in nir2rgb.custom_hooks} == {
+        h.type for h in parsed['configs/socket/rgb_nir/rgb_to_nir.py']
+        .custom_hooks}
 
 
 @pytest.mark.parametrize('name', [

@@ -109,7 +109,7 @@ DATASETS = dict(
     diml=dict(
         title='DIML RGB+D',
         net='ResNet-50 (ImageNet-pretrained)',
-        model='source_resnet50.py',
+        model='source_resnet50_6cls.py',
         source_data='diml_source.py',
         transfer_data='diml_rgb2depth.py',
         source_extra='',
@@ -117,7 +117,7 @@ DATASETS = dict(
     rgb_nir=dict(
         title='RGB-NIR Scene',
         net='ResNet-50 (ImageNet-pretrained)',
-        model='source_resnet50.py',
+        model='source_resnet50_6cls.py',
         source_data='rgb_nir_source.py',
         transfer_data=None,  # per direction, below
         source_extra='',
@@ -372,11 +372,24 @@ def build() -> Dict[str, str]:
         src_mod, tgt_mod = direction.split('_to_')
         for i, m in enumerate(('unadapted', 'shot', 'socket')):
             path = f'configs/{m}/rgb_nir/{direction}.py'
+            extra = ''
+            if m == 'socket' and src_mod == 'nir':
+                # psi_k(x_TI^s) comes from the NIR half of each TI pair.
+                extra = ('# The source saw NIR: its TI features come from '
+                         'the NIR half of each pair.\n'
+                         'custom_hooks = [\n'
+                         "    dict(type='TIFeatureBankHook', "
+                         "source_modality='nir',\n"
+                         '         dataloader=dict(batch_size=96)),\n'
+                         "    dict(type='PseudoLabelHook', "
+                         'dataloader=dict(batch_size=96),\n'
+                         '         interval=1, by_epoch=True),\n'
+                         ']\n')
             files[path] = transfer_leaf(
                 m, 'rgb_nir', [src_mod.upper()], tgt_mod,
                 f'SOCKET Table 6, {METHOD_NAMES[m]} {PAPER_T6[direction][i]}',
                 target_modality=tgt_mod, data_base=RGB_NIR_DATA[direction],
-                src_names=[src_mod])
+                src_names=[src_mod], extra=extra)
             add_cell(t6, row, METHOD_NAMES[m], 'top-1', [path],
                      PAPER_T6[direction][i])
     t6['sources'] = {

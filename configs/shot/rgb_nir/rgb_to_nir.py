@@ -4,7 +4,7 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/rgb_nir/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
+    '../../_base_/models/source_resnet50_6cls.py',
     '../../_base_/methods/shot.py',
     '../../_base_/datasets/rgb_nir_rgb2nir.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
