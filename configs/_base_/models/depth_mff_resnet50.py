@@ -9,7 +9,14 @@ mff_resnet50 = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         bgr_to_rgb=True),
-    backbone=dict(type='ResNet', depth=50, out_indices=(0, 1, 2, 3)),
+    backbone=dict(
+        type='ResNet',
+        depth=50,
+        out_indices=(0, 1, 2, 3),
+        # ImageNet weights, as the paper's encoders (fetched on first use;
+        # a distiller's teacher is loaded from its checkpoint instead).
+        init_cfg=dict(type='Pretrained',
+                      checkpoint='torchvision://resnet50')),
     decode_head=dict(
         type='MFFDepthDecoder',
         decoder_channels=1024,

@@ -33,8 +33,8 @@ def build_frozen_teacher(teacher: dict,
         load_checkpoint(
             model, teacher_ckpt, map_location='cpu', strict=True,
             logger='silent')
-    else:
-        model.init_weights()
+    # Without a checkpoint (tests, timing) the constructor's random weights
+    # stay: init_weights could fetch pretrained weights for nothing.
     return freeze(model).eval()
 
 

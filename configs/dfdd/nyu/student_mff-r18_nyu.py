@@ -1,0 +1,13 @@
+# Supervised student of Table II pairs 3-4: MFF net, ResNet-18, on NYU-v2.
+# Needs the NYU-v2 base dataset config (data side, issue 5); the encoder
+# starts from ImageNet weights (set in the base model).
+_base_ = [
+    '../../_base_/datasets/nyu_depth_v2.py',
+    '../../_base_/models/depth_mff_resnet18.py',
+    '../../_base_/schedules/depth_adam_20e.py',
+    '../../_base_/default_runtime.py'
+]
+model = {{_base_.mff_resnet18}}
+val_evaluator = dict(type='DepthMetric', max_depth=10.0)
+test_evaluator = val_evaluator
+custom_hooks = []

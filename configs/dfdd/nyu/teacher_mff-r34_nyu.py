@@ -1,0 +1,16 @@
+# Teacher of Table II pairs 1-2: MFF net, ResNet-34, on NYU-v2.
+# Needs the NYU-v2 base dataset config (data side, issue 5); the encoder
+# starts from ImageNet weights (set in the base model). Exports
+# <work_dir>/teacher.pth for the distillation configs.
+_base_ = [
+    '../../_base_/datasets/nyu_depth_v2.py',
+    '../../_base_/models/depth_mff_resnet34.py',
+    '../../_base_/schedules/depth_adam_20e.py',
+    '../../_base_/default_runtime.py'
+]
+model = {{_base_.mff_resnet34}}
+val_evaluator = dict(type='DepthMetric', max_depth=10.0)
+test_evaluator = val_evaluator
+custom_hooks = [
+    dict(type='ExportCheckpointHook', filename='teacher.pth', save_best=None)
+]
