@@ -1,9 +1,9 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Data-free dense depth distillation with simulated images.
 
-Hu, Fan, Ozay, Jiang, Lam, "Data-free Dense Depth Distillation"
-(https://arxiv.org/abs/2208.12464). METHODS.md section 6 lists the
-formulas; docs/methods/dfdd.md the choices where the paper is vague.
+Hu, Fan, Ozay, Jiang, Lam, "Data-free Dense Depth Distillation".
+METHODS.md section 6 lists the formulas; docs/methods/dfdd.md the choices
+where the paper is vague.
 """
 import contextlib
 from typing import Dict, List, Optional
