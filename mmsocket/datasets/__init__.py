@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 import mmpretrain.datasets  # noqa: F401  (parent transforms: PackInputs...)
 
+from .depth_dataset import DepthDataset
 from .gaussian_noise_dataset import GaussianNoiseDataset
 from .multi_modal_dataset import MultiModalDataset
 from .multi_stream_dataset import MultiStreamDataset
@@ -8,6 +9,6 @@ from .transforms import LoadModality, depth_to_uint8
 
 __all__ = [
     'GaussianNoiseDataset',
-    'MultiModalDataset', 'MultiStreamDataset', 'LoadModality',
-    'depth_to_uint8'
+    'DepthDataset', 'MultiModalDataset', 'MultiStreamDataset',
+    'LoadModality', 'depth_to_uint8'
 ]

@@ -6,8 +6,14 @@
 * :mod:`.scene_classes` -- indoor scene classes (layout + appearance);
 * :mod:`.sensors` -- the kv1 / kv2 / realsense / xtion sensor models;
 * :mod:`.transfer_benchmark` -- writes the cross-modal transfer benchmark
-  in the mmsocket on-disk format.
+  in the mmsocket on-disk format;
+* :mod:`.depth_domains` -- the real / simulated domain pair of the
+  data-free depth distillation benchmark;
+* :mod:`.generation` -- output-directory, JSON and worker-pool plumbing
+  shared by the generators.
 """
+from .depth_domains import (DEPTH_DOMAIN_STYLES, DepthDomainStyle,
+                            generate_depth_domains, render_depth_sample)
 from .renderer import (TEXTURES, Box, Camera, Cylinder, Material,
                        PointLight, Room, Scene, SceneObject, Sphere, render)
 from .scene_classes import (OBJECT_CLASSES, PALETTES, SCENE_CLASSES,
@@ -26,5 +32,6 @@ __all__ = [
     'SceneClass', 'get_scene_class', 'SENSORS', 'SensorModel', 'get_sensor',
     'DEFAULT_DOMAINS', 'DEPTH_RANGE_M', 'GENERATOR_VERSION',
     'generate_transfer_benchmark', 'render_sample', 'sample_seed',
-    'summarize'
+    'summarize', 'DEPTH_DOMAIN_STYLES', 'DepthDomainStyle',
+    'generate_depth_domains', 'render_depth_sample'
 ]

@@ -191,6 +191,23 @@ class SensorModel:
         nir = self._nir(maps['nir'], rng)
         return {'rgb': rgb, 'depth': depth, 'nir': nir}
 
+    def capture_rgb(self, rgb: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+        """Only the colour path of :meth:`capture`.
+
+        For generators that need a camera's tone curve and noise but make
+        their own depth (the depth-distillation domains keep clean depth).
+
+        Args:
+            rgb (np.ndarray): Linear radiance (H, W, 3) from
+                :func:`~.renderer.render`.
+            rng (np.random.Generator): Source of the colour noise.
+
+        Returns:
+            np.ndarray: uint8 (H, W, 3) in RGB order.
+        """
+        return self._rgb(rgb, rng)
+
     # ------------------------------------------------------------------
     def _focal(self) -> float:
         return self.width / 2 / np.tan(np.deg2rad(self.hfov) / 2)

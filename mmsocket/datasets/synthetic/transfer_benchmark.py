@@ -15,10 +15,6 @@ number of workers or the order of work, and growing a split keeps the
 samples already there.
 """
 import json
-import multiprocessing
-import os
-import zlib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -26,6 +22,11 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from .generation import PNG_PARAMS as _PNG
+from .generation import dump_json as _dump
+from .generation import finish_output_dir, prepare_output_dir, run_tasks
+from .generation import normalise_json as _normalise
+from .generation import stable_key as _key
 from .renderer import render
 from .scene_classes import TI_CLASSES, TR_CLASSES, SceneClass, \
     get_scene_class
@@ -49,13 +50,6 @@ DEFAULT_N_TR, DEFAULT_N_TI, DEFAULT_N_TEST = 60, 30, 20
 
 _SPLITS = {'tr': 1, 'test': 2, 'ti': 3}
 _MODALITIES = ('rgb', 'depth', 'nir')
-_PNG = [cv2.IMWRITE_PNG_COMPRESSION, 3]
-_MARKER = '.generating.json'
-
-
-def _key(name: str) -> int:
-    # A stable hash: Python's hash() of a str changes between processes.
-    return zlib.crc32(name.encode('utf-8'))
 
 
 def sample_seed(seed: int, split: str, domain: str, cls: str,
@@ -118,11 +112,6 @@ def _write_sample(task: Tuple[str, int, str, str, str, int, str]) -> None:
     cv2.imwrite(str(d / 'semantic.png'), maps['semantic'], _PNG)
 
 
-def _worker_init() -> None:
-    # One OpenCV thread per process: the pool already uses every core.
-    cv2.setNumThreads(1)
-
-
 def _record(split: str, domain: str, cls: str, index: int,
             label: int) -> Dict[str, Any]:
     name = f'test_{index:06d}' if split == 'test' else f'{index:06d}'
@@ -137,19 +126,6 @@ def _record(split: str, domain: str, cls: str, index: int,
 def _n_val(n: int) -> int:
     """Validation samples of a class with ``n`` TR samples (10 %)."""
     return 0 if n < 2 else max(1, int(round(n / 10)))
-
-
-def _dump(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + '.tmp')
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(obj, f, indent=2)
-        f.write('\n')
-    os.replace(tmp, path)
-
-
-def _normalise(obj: Any) -> Any:
-    # Tuples become lists, as they would after a JSON round trip.
-    return json.loads(json.dumps(obj))
 
 
 def generate_transfer_benchmark(
@@ -234,26 +210,9 @@ def generate_transfer_benchmark(
     }
 
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise FileExistsError(f'{out} exists and is not a directory')
-    if out.is_dir() and any(out.iterdir()):
-        meta_path, marker = out / 'meta.json', out / _MARKER
-        if meta_path.is_file():
-            old = json.loads(meta_path.read_text(encoding='utf-8'))
-            if old == _normalise(meta):
-                return old  # already generated: nothing to do
-            raise FileExistsError(
-                f'{out} holds a synthetic benchmark generated with other '
-                'parameters; pass another output directory or delete it '
-                '(nothing was overwritten)')
-        if not (marker.is_file() and json.loads(
-                marker.read_text(encoding='utf-8')) == _normalise(meta)):
-            raise FileExistsError(
-                f'{out} is not empty and is not an output of '
-                'generate_transfer_benchmark; refusing to write into it')
-        # An interrupted run of the same parameters: finish it.
-    out.mkdir(parents=True, exist_ok=True)
-    _dump(out / _MARKER, meta)
+    old = prepare_output_dir(out, meta, 'generate_transfer_benchmark')
+    if old is not None:
+        return old  # already generated: nothing to do
 
     tasks: List[Tuple] = []
     ann: Dict[str, List[Dict[str, Any]]] = {}
@@ -278,18 +237,7 @@ def generate_transfer_benchmark(
             tasks.append((str(out), int(seed), 'ti', d, c, i,
                           str(Path(rec['rgb_path']).parent)))
 
-    n_proc = min(4, os.cpu_count() or 1) if workers is None else workers
-    if n_proc <= 1 or len(tasks) < 8:
-        for t in tasks:
-            _write_sample(t)
-    else:
-        methods = multiprocessing.get_all_start_methods()
-        # fork avoids re-importing the package in every worker.
-        ctx = multiprocessing.get_context(
-            'fork' if 'fork' in methods else None)
-        with ProcessPoolExecutor(n_proc, ctx, _worker_init) as pool:
-            for _ in pool.map(_write_sample, tasks, chunksize=8):
-                pass
+    run_tasks(_write_sample, tasks, workers)
 
     ann_dir = out / 'annotations'
     ann_dir.mkdir(exist_ok=True)
@@ -325,9 +273,7 @@ def generate_transfer_benchmark(
             'data_list': ti_recs
         })
     # meta.json last: its presence marks a complete output.
-    _dump(out / 'meta.json', meta)
-    (out / _MARKER).unlink()
-    return _normalise(meta)
+    return finish_output_dir(out, meta)
 
 
 def summarize(out_dir: str) -> Dict[str, Dict[str, int]]:

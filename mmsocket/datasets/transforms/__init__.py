@@ -1,4 +1,13 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
+from .dense_geometric import (DenseCenterCrop, DenseRandomCrop,
+                              DenseRandomFlip, DenseResize)
 from .loading import LoadModality, depth_to_uint8
+from .loading_depth import LoadDepthAnnotation
+from .loading_semantic import LoadSemanticAnnotation
+from .pack_depth_inputs import PackDepthInputs
 
-__all__ = ['LoadModality', 'depth_to_uint8']
+__all__ = [
+    'LoadModality', 'depth_to_uint8', 'LoadDepthAnnotation',
+    'LoadSemanticAnnotation', 'DenseResize', 'DenseRandomFlip',
+    'DenseCenterCrop', 'DenseRandomCrop', 'PackDepthInputs'
+]
