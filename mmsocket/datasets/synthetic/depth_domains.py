@@ -269,7 +269,11 @@ def render_depth_sample(style: DepthDomainStyle,
         uint16 mm, ``semantic`` and ``instance`` uint16 (H, W).
     """
     names = sorted(classes if classes is not None else SCENE_CLASSES)
-    scene_seed, style_seed, noise_seed = seed.spawn(3)
+    # The children spawn() would give on its first call, without spawn()'s
+    # side effect: rendering the same seed twice gives the same sample.
+    scene_seed, style_seed, noise_seed = (np.random.SeedSequence(
+        seed.entropy, spawn_key=tuple(seed.spawn_key) + (k, ),
+        pool_size=seed.pool_size) for k in range(3))
     rng = np.random.default_rng(scene_seed)
     cls = get_scene_class(names[rng.integers(len(names))])
     overrides = {}
