@@ -9,7 +9,7 @@ is the pipeline's choice (``LoadDepthAnnotation``,
 training, evaluation and data-free distillation, which never loads depth.
 """
 import os.path as osp
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from mmengine.dataset import BaseDataset
 from mmengine.fileio import load
@@ -31,7 +31,10 @@ class DepthDataset(BaseDataset):
                         "sem_path": "...", "inst_path": "..."}, ...]}
 
     Only ``img_path`` is required per record; ``depth_scale`` (stored units
-    per metre) may be overridden per record.
+    per metre) may be overridden per record. A record may carry
+    ``inst_to_sem``, an ``{instance id: class id}`` table or the name of one
+    in ``metainfo["inst_to_sem"]``, to derive the semantic map from the
+    instance map (SceneNet RGB-D).
 
     Args:
         ann_file (str): Annotation file, relative to ``data_root``.
@@ -71,6 +74,25 @@ class DepthDataset(BaseDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
+        file_meta, records = self.read_annotations()
+        # Annotation metadata wins over the class default, a config's
+        # explicit metainfo wins over both.
+        for key, value in file_meta.items():
+            if key not in self._metainfo or \
+                    self._metainfo[key] == self.METAINFO.get(key):
+                self._metainfo[key] = value
+        if not records:
+            raise ValueError(f'{self.ann_file} holds no samples; an empty '
+                             'data set cannot be used for training or '
+                             'evaluation')
+        return [self.parse_data_info(raw, i) for i, raw in enumerate(records)]
+
+    def read_annotations(self) -> Tuple[dict, List[dict]]:
+        """Read ``ann_file`` into ``(metainfo, records)``.
+
+        Readers of official dataset trees (NYU-v2, ScanNet, SceneNet RGB-D)
+        override this and return records of the same format.
+        """
         if not osp.isfile(self.ann_file):
             raise FileNotFoundError(
                 f'annotation file {self.ann_file} does not exist (generate '
@@ -82,21 +104,7 @@ class DepthDataset(BaseDataset):
             raise ValueError(f'{self.ann_file} is not a depth annotation '
                              'file (a dict with "metainfo" and "data_list", '
                              'see docs/dfdd_data.md)')
-        file_meta = annotations['metainfo']
-        # Annotation metadata wins over the class default, a config's
-        # explicit metainfo wins over both.
-        for key, value in file_meta.items():
-            if key not in self._metainfo or \
-                    self._metainfo[key] == self.METAINFO.get(key):
-                self._metainfo[key] = value
-        if not annotations['data_list']:
-            raise ValueError(f'{self.ann_file} holds no samples; an empty '
-                             'data set cannot be used for training or '
-                             'evaluation')
-        return [
-            self.parse_data_info(raw, i)
-            for i, raw in enumerate(annotations['data_list'])
-        ]
+        return annotations['metainfo'], annotations['data_list']
 
     def parse_data_info(self, raw_data_info: dict, index: int = -1) -> dict:
         if not isinstance(raw_data_info, dict):
@@ -117,6 +125,15 @@ class DepthDataset(BaseDataset):
                     'which does not exist')
             info[key] = path
         info.setdefault('sample_id', info['img_path'])
+        table = raw_data_info.get('inst_to_sem')
+        if isinstance(table, str):
+            # A key into the file's shared tables (one per trajectory).
+            tables = self._metainfo.get('inst_to_sem') or {}
+            if table not in tables:
+                raise KeyError(f'{self.ann_file}: sample {sample} names '
+                               f'inst_to_sem table {table!r}, which '
+                               'metainfo["inst_to_sem"] lacks')
+            info['inst_to_sem'] = tables[table]
         info['depth_scale'] = float(
             raw_data_info.get('depth_scale', self._metainfo['depth_scale']))
         return info
