@@ -41,7 +41,10 @@ class MultiStreamDataset:
             walking its own order, so the two yield the same record (e.g.
             the RGB and the depth image of one task-irrelevant pair, which
             TGMB's reconstruction loss compares pixel by pixel). Both must
-            list the same ``sample_id`` in the same order.
+            list the same ``sample_id`` in the same order. The value may
+            also be ``dict(stream=leader, **overrides)``: the follower is
+            then built from the leader's config with ``overrides`` (e.g.
+            ``modality='rgb'``), so a config need not repeat it.
     """
 
     def __init__(self,
@@ -52,6 +55,8 @@ class MultiStreamDataset:
             raise KeyError(f'primary stream {primary!r} is not one of '
                            f'{list(streams)}')
         self.primary = primary
+        streams, paired = self._derive_followers(dict(streams),
+                                                 dict(paired or {}))
         self.streams = {
             name: DATASETS.build(ds) if isinstance(ds, dict) else ds
             for name, ds in streams.items() if ds is not None
@@ -59,9 +64,30 @@ class MultiStreamDataset:
         for name, ds in self.streams.items():
             if len(ds) == 0:
                 raise ValueError(f'stream {name!r} is empty')
-        self.paired = self._check_paired(dict(paired or {}))
+        self.paired = self._check_paired(paired)
         self._orders: Dict[str, list] = {}
         self._rng = None
+
+    @staticmethod
+    def _derive_followers(streams: dict, paired: dict):
+        """Build ``dict(stream=leader, **overrides)`` followers' configs."""
+        for follower, spec in list(paired.items()):
+            if not isinstance(spec, dict):
+                continue
+            spec = dict(spec)
+            leader = spec.pop('stream', None)
+            base = streams.get(leader)
+            if not isinstance(base, dict):
+                if base is None and leader in streams:
+                    paired.pop(follower)  # the leader was dropped
+                    continue
+                raise ValueError(
+                    f'paired stream {follower!r} derives from stream '
+                    f'{leader!r}, which must be given as a config dict '
+                    f'(streams: {list(streams)})')
+            streams[follower] = dict(copy.deepcopy(base), **spec)
+            paired[follower] = leader
+        return streams, paired
 
     def _check_paired(self, paired: Dict[str, str]) -> Dict[str, str]:
         # A pair whose stream a config dropped (set to None) is dropped too.

@@ -275,3 +275,19 @@ def test_paired_rgb_and_depth_of_one_ti_record(tiny):
         assert osp.dirname(ti.img_path) == osp.dirname(src.img_path)
         assert ti.img_path.endswith('depth.png')
         assert src.img_path.endswith('rgb.png')
+
+
+def test_paired_stream_derived_from_leader_config(tiny):
+    cfg = stream_cfg(tiny)
+    cfg['paired'] = dict(ti_source=dict(stream='ti', modality='rgb'))
+    ds = DATASETS.build(cfg)
+    assert ds.streams['ti_source'].modality == 'rgb'
+    out = ds[0]
+    ti, src = out['ti']['data_samples'], out['ti_source']['data_samples']
+    assert osp.dirname(ti.img_path) == osp.dirname(src.img_path)
+    # a config that drops the leader drops the derived follower as well
+    cfg['streams']['ti'] = None
+    assert 'ti_source' not in DATASETS.build(cfg).streams
+    cfg['paired'] = dict(ti_source=dict(stream='nope'))
+    with pytest.raises(ValueError, match='nope'):
+        DATASETS.build(cfg)

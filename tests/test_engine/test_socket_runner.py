@@ -20,7 +20,7 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
     cfg.experiment_name = name
     cfg.log_level = 'WARNING'
     cfg.default_hooks.logger.interval = 1
-    model = cfg.model.sources[0].model if cfg.model.type == 'SOCKET' \
+    model = cfg.model.sources[0].model if 'sources' in cfg.model \
         else cfg.model
     model.backbone.update(stem_channels=8, base_channels=8)
     model.neck.in_channels = 64
