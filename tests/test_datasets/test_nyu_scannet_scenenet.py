@@ -255,3 +255,32 @@ def test_scenenet_errors(tmp_path):
         DATASETS.build(dict(type='SceneNetRGBDDataset',
                             data_root=str(tmp_path),
                             ann_file='scenenet_val_instances.json'))
+
+
+def test_scenenet_export_tables():
+    import importlib.util
+    import os.path as osp
+    from types import SimpleNamespace as NS
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    spec = importlib.util.spec_from_file_location(
+        'scenenet_export',
+        osp.join(root, 'tools', 'dataset_converters',
+                 'scenenet_export_instances.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    trajs = [
+        NS(render_path='0/1', instances=[
+            NS(instance_id=1, semantic_english='wall'),
+            NS(instance_id=4, semantic_english='chair'),
+            NS(instance_id=5, semantic_english='')]),
+        NS(render_path='0/2', instances=[
+            NS(instance_id=2, semantic_english='bed')]),
+    ]
+    out = tool.instance_tables(trajs)
+    assert out['metainfo']['semantic_classes'] == ['void', 'bed', 'chair',
+                                                   'wall']
+    assert out['trajectories'] == {'0/1': {'1': 3, '4': 2, '5': 0},
+                                   '0/2': {'2': 1}}
+    fixed = tool.instance_tables(trajs, classes=['wall', 'chair'])
+    assert fixed['metainfo']['semantic_classes'] == ['void', 'wall', 'chair']
+    assert fixed['trajectories']['0/2'] == {'2': 0}
