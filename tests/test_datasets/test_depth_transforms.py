@@ -8,7 +8,8 @@ from mmcv.transforms import Compose
 from mmengine.structures import BaseDataElement
 
 from mmsocket.datasets.transforms import (DenseCenterCrop, DenseRandomCrop,
-                                          DenseRandomFlip, DenseResize,
+                                          DenseRandomFlip, DenseRandomRotate,
+                                          DenseResize,
                                           LoadDepthAnnotation,
                                           LoadSemanticAnnotation,
                                           PackDepthInputs)
@@ -17,10 +18,10 @@ from mmsocket.registry import TRANSFORMS
 W, H = 20, 15
 
 
-def _coded_sample(tmp_path):
+def _coded_sample(tmp_path, w=W, h=H):
     """An image whose pixels say where they are, and maps with the same
     code: any misalignment after a transform shows as a mismatch."""
-    yy, xx = np.mgrid[0:H, 0:W]
+    yy, xx = np.mgrid[0:h, 0:w]
     img = np.stack([xx * 10, yy * 10, np.full_like(xx, 7)],
                    axis=2).astype(np.uint8)
     code = (yy * W + xx + 1).astype(np.uint16)  # never 0 (= invalid)
@@ -202,3 +203,32 @@ def test_registered_and_checked():
         DenseRandomCrop((5, 4))(dict(img=img))
     with pytest.raises(KeyError, match='img'):
         PackDepthInputs()(dict())
+
+
+def test_rotation_keeps_maps_aligned(tmp_path):
+    """On a square image a 90 degree turn about the centre lands on pixel
+    centres, so even the bilinear image stays exact and must agree with
+    the maps everywhere."""
+    pipeline = Compose([
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadDepthAnnotation'),
+        dict(type='LoadSemanticAnnotation'),
+        DenseRandomRotate(max_angle=0.0),
+    ])
+    out = pipeline(_coded_sample(tmp_path, w=14, h=14))
+    assert out['rotate_angle'] == 0.0
+    before = np.round(out['gt_depth'] * 1000).astype(np.int64)
+    rot = DenseRandomRotate(max_angle=90.0)
+    rot._angle = lambda: 90.0  # a fixed draw
+    out = rot(out)
+    depth_code = np.round(out['gt_depth'] * 1000).astype(np.int64)
+    # mmcv turns positive angles clockwise.
+    np.testing.assert_array_equal(depth_code, np.rot90(before, k=-1))
+    np.testing.assert_array_equal(out['gt_sem'], depth_code)
+    np.testing.assert_array_equal(_code_of_image(out['img']), depth_code)
+    # Small angles: the corners are uncovered and read 0 in every map.
+    rot._angle = lambda: 5.0
+    out = rot(pipeline(_coded_sample(tmp_path, w=14, h=14)))
+    assert out['gt_depth'][0, 0] == 0 and out['gt_sem'][0, 0] == 0
+    with pytest.raises(ValueError, match='max_angle'):
+        DenseRandomRotate(max_angle=-1)

@@ -2,8 +2,8 @@
 # Hu et al. / DenseDepth extracted form under data/nyu (data/nyu2_train.csv
 # with 8-bit depth, data/nyu2_test.csv = the 654 official test pairs with
 # 16-bit mm depth). Resize to 320x240, crop 304x228 (random for training,
-# centre for testing). Training augmentation as Hu et al.: flip, colour
-# jitter 0.4, PCA lighting 0.1 (their +-5 deg rotation is not included).
+# centre for testing). Training augmentation as Hu et al.: flip, rotation
+# up to 5 deg, colour jitter 0.4, PCA lighting 0.1.
 # Models of that family predict at half resolution; the loss resizes.
 # The leaf config adds the model and the depth metric.
 dataset_type = 'NYUDepthV2Dataset'
@@ -15,6 +15,7 @@ train_pipeline = [
     dict(type='LoadDepthAnnotation'),
     dict(type='DenseResize', scale=(320, 240)),
     dict(type='DenseRandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='DenseRandomRotate', max_angle=5.0),
     dict(type='DenseRandomCrop', crop_size=crop_size),
     dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4),
     dict(

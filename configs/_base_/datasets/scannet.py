@@ -14,6 +14,7 @@ train_pipeline = [
     dict(type='LoadDepthAnnotation', max_depth=10.0),
     dict(type='DenseResize', scale=(320, 240)),
     dict(type='DenseRandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='DenseRandomRotate', max_angle=5.0),
     dict(type='DenseRandomCrop', crop_size=crop_size),
     dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4),
     dict(type='PackDepthInputs'),

@@ -8,8 +8,9 @@ The subclasses below reuse mmcv's geometry and apply the same operation to
 every key listed in ``results['dense_fields']`` (filled by the loaders),
 always with nearest-neighbour sampling: interpolating depth across an
 object boundary would invent depths that exist nowhere in the scene, and
-interpolating ids invents classes. mmcv has no random crop that takes
-extra keys, so :class:`DenseRandomCrop` is written here.
+interpolating ids invents classes. mmcv has no random crop or rotation
+that takes extra keys, so :class:`DenseRandomCrop` and
+:class:`DenseRandomRotate` are written here.
 """
 from typing import Sequence, Tuple, Union
 
@@ -132,3 +133,49 @@ class DenseRandomCrop(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(crop_size={self.crop_size})'
+
+
+@TRANSFORMS.register_module()
+class DenseRandomRotate(BaseTransform):
+    """Rotate the image and its dense maps by one random small angle.
+
+    Hu et al. train their depth networks with rotations of up to 5 degrees.
+    The image is interpolated bilinearly, the dense maps with nearest
+    neighbours; uncovered corners become 0 (black image, invalid depth,
+    class 0), so metrics and losses mask them out.
+
+    Args:
+        max_angle (float): Angles are uniform in ``[-max_angle,
+            max_angle]`` degrees. Defaults to 5.
+        prob (float): Probability of rotating at all. Defaults to 1.
+    """
+
+    def __init__(self, max_angle: float = 5.0, prob: float = 1.0) -> None:
+        if max_angle < 0 or not 0 <= prob <= 1:
+            raise ValueError(f'need max_angle >= 0 and 0 <= prob <= 1, got '
+                             f'{max_angle}, {prob}')
+        self.max_angle = max_angle
+        self.prob = prob
+
+    @cache_randomness
+    def _angle(self) -> float:
+        if np.random.rand() >= self.prob:
+            return 0.0
+        return float(np.random.uniform(-self.max_angle, self.max_angle))
+
+    def transform(self, results: dict) -> dict:
+        _check_aligned(results, 'DenseRandomRotate')
+        angle = self._angle()
+        results['rotate_angle'] = angle
+        if angle == 0.0:
+            return results
+        results['img'] = mmcv.imrotate(
+            results['img'], angle, border_value=0, interpolation='bilinear')
+        for key in dense_fields(results):
+            results[key] = mmcv.imrotate(
+                results[key], angle, border_value=0, interpolation='nearest')
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(max_angle={self.max_angle}, '
+                f'prob={self.prob})')
