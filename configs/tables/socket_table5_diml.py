@@ -11,6 +11,7 @@ rows = ['RGB->Depth']
 columns = ['Unadapted', 'SHOT', 'SOCKET (DIML TI)', 'SOCKET (SUN RGB-D TI)']
 methods = ['top-1']
 metric = 'accuracy/top1'
+paper_note = "the authors' numbers"
 sources = {'work_dirs/source/diml/rgb/source.pth': 'configs/source/diml/rgb.py'}
 cells = [{'row': 'RGB->Depth',
   'column': 'Unadapted',

@@ -10,6 +10,7 @@ rows = ['RGB->NIR', 'NIR->RGB']
 columns = ['Unadapted', 'SHOT', 'SOCKET']
 methods = ['top-1']
 metric = 'accuracy/top1'
+paper_note = "the authors' numbers"
 sources = {'work_dirs/source/rgb_nir/rgb/source.pth': 'configs/source/rgb_nir/rgb.py',
  'work_dirs/source/rgb_nir/nir/source.pth': 'configs/source/rgb_nir/nir.py'}
 cells = [{'row': 'RGB->NIR',

@@ -11,6 +11,7 @@ rows = ['kv1', 'kv2', 'realsense', 'xtion']
 columns = ['Cross-Modal', 'Cross-Domain']
 methods = ['SHOT']
 metric = 'accuracy/top1'
+paper_note = "the authors' numbers"
 sources = {'work_dirs/source/sunrgbd/kv1_rgb/source.pth': 'configs/source/sunrgbd/kv1_rgb.py',
  'work_dirs/source/sunrgbd/kv2_rgb/source.pth': 'configs/source/sunrgbd/kv2_rgb.py',
  'work_dirs/source/sunrgbd/realsense_rgb/source.pth': 'configs/source/sunrgbd/realsense_rgb.py',

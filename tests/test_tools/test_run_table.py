@@ -98,7 +98,7 @@ def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
     assert cells['SHOT']['paper'] == 16.7
     md = (work / 'table.md').read_text()
     assert '| Source | kv1 Unadapted | kv1 SHOT |' in md
-    assert '2/2 cells complete' in md and 'Paper:' in md
+    assert '2/2 cells complete' in md and "Paper (the authors' numbers)" in md
     # A second call finds every run done and trains nothing.
     assert run_table.main([spec, '--seeds', '0', '1']) == 0
     out = capsys.readouterr().out

@@ -89,6 +89,7 @@ class TableSpec:
         self.title = cfg.title
         self.row_title = cfg.get('row_title', '')
         self.metric = cfg.get('metric', 'accuracy/top1')
+        self.paper_note = cfg.get('paper_note', 'the authors\' numbers')
         self.sources: Dict[str, str] = dict(cfg.get('sources', {}))
 
         def pick(values, wanted, what):
@@ -257,7 +258,7 @@ def render(spec: TableSpec, seeds: List[int], work_root: str,
            'std with ddof=0).', '']
     out += table(values.get, lambda v: f'{v.mean():.1f} ± {v.std():.1f}')
     if paper:
-        out += ['', 'Paper:', '']
+        out += ['', f'Paper ({spec.paper_note}):', '']
         out += table(paper.get, lambda v: f'{v:.1f}')
     out += ['', 'Orderings (cells where the later method beats the earlier):',
             '']
