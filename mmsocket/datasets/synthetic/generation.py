@@ -110,6 +110,33 @@ def _worker_init() -> None:
     cv2.setNumThreads(1)
 
 
+def _os_threads() -> int:
+    try:
+        return len(os.listdir('/proc/self/task'))
+    except OSError:  # not Linux: assume threads may exist
+        return 2
+
+
+def _pool_context(fn: Callable) -> multiprocessing.context.BaseContext:
+    """``fork`` while this process is single-threaded, else ``forkserver``.
+
+    fork is the cheap choice (no re-import per worker), but forking a
+    process that already runs native threads (OpenCV's or OpenMP's pools,
+    started by any earlier cv2 / torch call, e.g. in a test session) copies
+    their locks in a held state and the children hang on their first
+    OpenCV call. A fork server is a fresh single-threaded process; it
+    imports ``fn``'s module once and forks the workers from there.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if 'fork' in methods and _os_threads() == 1:
+        return multiprocessing.get_context('fork')
+    if 'forkserver' in methods:
+        ctx = multiprocessing.get_context('forkserver')
+        ctx.set_forkserver_preload([fn.__module__])
+        return ctx
+    return multiprocessing.get_context('spawn')
+
+
 def run_tasks(fn: Callable[[Any], None],
               tasks: Sequence[Any],
               workers: Optional[int] = None) -> None:
@@ -126,9 +153,6 @@ def run_tasks(fn: Callable[[Any], None],
         for t in tasks:
             fn(t)
         return
-    methods = multiprocessing.get_all_start_methods()
-    # fork avoids re-importing the package in every worker.
-    ctx = multiprocessing.get_context('fork' if 'fork' in methods else None)
-    with ProcessPoolExecutor(n_proc, ctx, _worker_init) as pool:
+    with ProcessPoolExecutor(n_proc, _pool_context(fn), _worker_init) as pool:
         for _ in pool.map(fn, tasks, chunksize=8):
             pass
