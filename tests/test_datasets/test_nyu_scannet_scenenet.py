@@ -284,3 +284,71 @@ def test_scenenet_export_tables():
     fixed = tool.instance_tables(trajs, classes=['wall', 'chair'])
     assert fixed['metainfo']['semantic_classes'] == ['void', 'wall', 'chair']
     assert fixed['trajectories']['0/2'] == {'2': 0}
+
+
+def _labeled_mat(path, n=4):
+    """A tiny nyu_depth_v2_labeled.mat: HDF5 with MATLAB's transposed
+    (column-major) layout and a cell array of class names."""
+    h5py = pytest.importorskip('h5py')
+    h, w = 6, 8
+    with h5py.File(path, 'w') as f:
+        images = np.zeros((n, 3, w, h), np.uint8)
+        depths = np.zeros((n, w, h), np.float32)
+        labels = np.zeros((n, w, h), np.uint16)
+        for i in range(n):
+            img = np.zeros((h, w, 3), np.uint8)
+            img[..., 0] = 10 * i  # red
+            img[0, 1] = (1, 2, 3)  # one marked pixel: row 0, column 1
+            images[i] = img.transpose(2, 1, 0)
+            d = np.full((h, w), 1.0 + i, np.float32)
+            d[0, 1] = 0.25
+            depths[i] = d.T
+            lab = np.zeros((h, w), np.uint16)
+            lab[:, 4:] = 2
+            labels[i] = lab.T
+        f['images'] = images
+        f['depths'] = depths
+        f['labels'] = labels
+        f['instances'] = np.ones((n, w, h), np.uint8)
+        refs = []
+        for name in ('bed', 'chair'):
+            ds = f.create_dataset(f'#refs#/{name}',
+                                  data=np.array([[ord(c)] for c in name],
+                                                np.uint16))
+            refs.append(ds.ref)
+        f.create_dataset('names', data=np.array([refs]),
+                         dtype=h5py.ref_dtype)
+
+
+def test_nyu_labeled_mat_converter(tmp_path):
+    from mmsocket.datasets.nyu_labeled import (convert_nyu_labeled_mat,
+                                               read_split_indices)
+    mat = tmp_path / 'nyu_depth_v2_labeled.mat'
+    _labeled_mat(str(mat))
+    (tmp_path / 'test.txt').write_text('2\n4\n')
+    splits = {'test': read_split_indices(str(tmp_path / 'test.txt'))[
+        'indices']}
+    before = mat.read_bytes()
+    counts = convert_nyu_labeled_mat(str(mat), str(tmp_path / 'out'), splits)
+    assert counts == {'test': 2} and mat.read_bytes() == before
+    ds = DATASETS.build(
+        dict(type='DepthDataset', data_root=str(tmp_path / 'out'),
+             ann_file='annotations/test.json',
+             require=('depth_path', 'sem_path'),
+             pipeline=[dict(type='LoadImageFromFile'),
+                       dict(type='LoadDepthAnnotation'),
+                       dict(type='LoadSemanticAnnotation'),
+                       dict(type='PackDepthInputs', to_rgb=True)]))
+    assert len(ds) == 2
+    assert ds.semantic_classes == ('void', 'bed', 'chair')
+    out = ds[1]  # frame 4 (1-based)
+    img, s = out['inputs'], out['data_samples']
+    assert img.shape == (3, 6, 8)
+    assert tuple(img[:, 0, 1].tolist()) == (1, 2, 3)
+    assert int(img[0, 3, 3]) == 30
+    assert float(s.gt_depth[0, 0, 1]) == pytest.approx(0.25)
+    assert float(s.gt_depth[0, 3, 3]) == pytest.approx(4.0)
+    assert (s.gt_sem[:, 4:] == 2).all() and (s.gt_sem[:, :4] == 0).all()
+    with pytest.raises(ValueError, match='outside 1..4'):
+        convert_nyu_labeled_mat(str(mat), str(tmp_path / 'bad'),
+                                {'test': [0, 5]})
