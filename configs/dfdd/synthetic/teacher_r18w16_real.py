@@ -11,11 +11,11 @@ model = {{_base_.mff_resnet18_w16}}
 val_evaluator = dict(type='DepthMetric')
 test_evaluator = val_evaluator
 
-# CPU scale, from scratch: lr 1e-3, 24 epochs of 75 iterations, halved
-# every 6 epochs.
+# CPU scale, from scratch: lr 1e-3, 16 epochs of 75 iterations, halved
+# every 4 epochs (the paper's step every quarter of the schedule).
 optim_wrapper = dict(optimizer=dict(lr=1e-3))
-param_scheduler = dict(step_size=6, gamma=0.5)
-train_cfg = dict(max_epochs=24, val_interval=24)
+param_scheduler = dict(step_size=4, gamma=0.5)
+train_cfg = dict(max_epochs=16, val_interval=16)
 default_hooks = dict(logger=dict(interval=25))
 custom_hooks = [
     dict(type='ExportCheckpointHook', filename='teacher.pth', save_best=None)
