@@ -203,6 +203,17 @@ def test_test_tool_dumps_metrics(tmp_path):
     with pytest.raises(SystemExit, match='must end with'):
         _test([config, 'x.pth', '--out', 'metrics.txt'])
 
+    # Without a checkpoint argument the config's load_from is tested (the
+    # unadapted configs name their source model there) ...
+    ckpt = osp.join(work_dir, 'epoch_1.pth')
+    again = _test([
+        config, '--work-dir', work_dir, '--cfg-options', f'load_from={ckpt}'
+    ])
+    assert again['toy/accuracy'] == pytest.approx(metrics['toy/accuracy'])
+    # ... and with neither, the error says what to do.
+    with pytest.raises(ValueError, match='No checkpoint to test'):
+        _test([config, '--work-dir', work_dir])
+
 
 def test_setup_distributed_is_a_no_op_without_launcher(tmp_path):
     cfg = Config.fromfile(write_toy_config(str(tmp_path / 'toy.py')))
