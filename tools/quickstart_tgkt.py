@@ -86,6 +86,7 @@ class TGKTQuickstart(Quickstart):
             cfg.randomness = dict(seed=seed, deterministic=False)
         if not train:
             cfg.train_dataloader = cfg.train_cfg = cfg.optim_wrapper = None
+            cfg.param_scheduler = None
             cfg.custom_hooks = []
             return Runner.from_cfg(cfg).test()['accuracy/top1'], work_dir
         cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
