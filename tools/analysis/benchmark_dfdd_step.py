@@ -101,6 +101,8 @@ def main():
                         choices=list(SCALES))
     parser.add_argument('--rounds', type=int, default=20)
     parser.add_argument('--warmup', type=int, default=3)
+    parser.add_argument('--paper-rounds', type=int, default=3,
+                        help='rounds at paper scale (1 warm-up round)')
     parser.add_argument('--threads', type=int, default=None)
     args = parser.parse_args()
     if args.threads:
@@ -160,11 +162,13 @@ def main():
                         student_fwd_bwd=student_fwd_bwd,
                         g_fwd_bwd=g_fwd_bwd)
         names = list(variants)
-        for _ in range(args.warmup):
+        rounds = args.rounds if scale != 'paper' else args.paper_rounds
+        warmup = args.warmup if scale != 'paper' else 1
+        for _ in range(warmup):
             for fn in variants.values():
                 fn()
         times = {n: [] for n in names}
-        for r in range(args.rounds):
+        for r in range(rounds):
             order = names[r % len(names):] + names[:r % len(names)]
             for n in order:
                 t0 = time.perf_counter()
@@ -172,7 +176,7 @@ def main():
                 times[n].append(time.perf_counter() - t0)
         print(f'\n## {scale}: {spec["teacher"]} -> {spec["student"]}, '
               f'G width {spec["generator"]}, batch {spec["batch"]}, '
-              f'{spec["size"][1]}x{spec["size"][0]}, {args.rounds} rounds')
+              f'{spec["size"][1]}x{spec["size"][0]}, {rounds} rounds')
         print('| variant | median s/it | ratio vs bare (median of '
               'same-round ratios) |')
         print('|---|---|---|')
