@@ -2,7 +2,7 @@
 # Needs the NYU-v2 base dataset config (data side, issue 5); the encoder
 # starts from ImageNet weights (set in the base model).
 _base_ = [
-    '../../_base_/datasets/nyu_depth_v2.py',
+    '../../_base_/datasets/nyu_depth.py',
     '../../_base_/models/depth_mff_resnet18.py',
     '../../_base_/schedules/depth_adam_20e.py',
     '../../_base_/default_runtime.py'

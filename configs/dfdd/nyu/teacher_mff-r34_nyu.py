@@ -3,7 +3,7 @@
 # starts from ImageNet weights (set in the base model). Exports
 # <work_dir>/teacher.pth for the distillation configs.
 _base_ = [
-    '../../_base_/datasets/nyu_depth_v2.py',
+    '../../_base_/datasets/nyu_depth.py',
     '../../_base_/models/depth_mff_resnet34.py',
     '../../_base_/schedules/depth_adam_20e.py',
     '../../_base_/default_runtime.py'
