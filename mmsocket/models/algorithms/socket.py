@@ -17,9 +17,8 @@ from mmpretrain.structures import DataSample
 
 from mmsocket.registry import MODELS
 from ..losses import info_max_terms
-from ..utils import (BNStatsRecorder, SourceEncoder, SourceEncoders,
-                     SourceMixer, build_source_classifier, freeze,
-                     gather_by_index, mix)
+from ..utils import (BNStatsRecorder, build_preprocessors, build_sources,
+                     freeze, gather_by_index, mix)
 
 # Banks whose size is known only once the data are seen; resized on load so
 # a resumed run restores them instead of recomputing them from the adapted
@@ -79,34 +78,20 @@ class SOCKET(BaseModel):
                  init_cfg: Optional[dict] = None) -> None:
         if not sources:
             raise ValueError('SOCKET needs at least one source model')
-        if source_preprocessor is None:
-            source_preprocessor = sources[0]['model'].get(
-                'data_preprocessor')
-        if data_preprocessor is None:
-            data_preprocessor = source_preprocessor
-        if isinstance(data_preprocessor, dict):
-            # Build from our scope: mmengine's BaseModel would look in its
-            # root registry, which lacks mmpretrain's preprocessors unless
-            # a Runner has set the default scope.
-            data_preprocessor = MODELS.build(data_preprocessor)
+        data_preprocessor, source_preprocessor = build_preprocessors(
+            sources, data_preprocessor, source_preprocessor)
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.source_preprocessor = MODELS.build(
-            source_preprocessor or dict(type='ClsDataPreprocessor'))
+        self.source_preprocessor = source_preprocessor
 
-        encoders, heads, class_lists = [], [], []
-        for i, src in enumerate(sources):
-            clf, classes = build_source_classifier(
-                src['model'], src.get('checkpoint'))
-            encoders.append(SourceEncoder(clf.backbone, clf.neck))
-            heads.append(freeze(clf.head))
-            class_lists.append(classes)
-        self.encoders = SourceEncoders(encoders)
-        self.heads = nn.ModuleList(heads)
-        self.mixer = SourceMixer(len(sources), zeta_init)
-        self.num_classes = self._check_source_classes(class_lists, heads)
-        known = [c for c in class_lists if c is not None]
-        self.classes = known[0] if known else None
+        built = build_sources(sources, zeta_init)
+        encoders = list(built.encoders.encoders)
+        self.encoders = built.encoders
+        # The classifier is the source's hypothesis: never trained.
+        self.heads = nn.ModuleList(freeze(h) for h in built.heads)
+        self.mixer = built.mixer
+        self.num_classes = built.num_classes
+        self.classes = built.classes
 
         self.info_max_loss = MODELS.build(info_max_loss)
         self.pseudo_label_loss = (
@@ -133,18 +118,6 @@ class SOCKET(BaseModel):
             self.register_buffer(name, torch.zeros(0))
 
     # ------------------------------------------------------------------ setup
-    @staticmethod
-    def _check_source_classes(class_lists, heads) -> int:
-        known = [c for c in class_lists if c is not None]
-        if any(c != known[0] for c in known):
-            raise ValueError('source checkpoints disagree on the class list: '
-                             f'{known}')
-        sizes = {h.num_classes for h in heads}
-        if len(sizes) != 1:
-            raise ValueError(f'source heads have different class counts '
-                             f'{sorted(sizes)}')
-        return sizes.pop()
-
     def check_dataset_classes(self, classes: Optional[Sequence[str]],
                               where: str) -> None:
         """Refuse a target set whose classes differ from the sources'."""

@@ -18,9 +18,7 @@ from mmpretrain.structures import DataSample
 from mmsocket.registry import MODELS
 from ..losses import gan_loss, info_max_terms
 from ..translators import from_source_input, to_source_input
-from ..utils import (SourceEncoder, SourceEncoders, SourceMixer,
-                     build_source_classifier, freeze, mix)
-from .socket import SOCKET
+from ..utils import build_preprocessors, build_sources, freeze, mix
 
 
 @contextlib.contextmanager
@@ -119,31 +117,18 @@ class TGMB(BaseModel):
                  init_cfg: Optional[dict] = None) -> None:
         if not sources:
             raise ValueError('TGMB needs at least one source model')
-        if source_preprocessor is None:
-            source_preprocessor = sources[0]['model'].get(
-                'data_preprocessor')
-        if data_preprocessor is None:
-            data_preprocessor = source_preprocessor
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
+        data_preprocessor, source_preprocessor = build_preprocessors(
+            sources, data_preprocessor, source_preprocessor)
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.source_preprocessor = MODELS.build(
-            source_preprocessor or dict(type='ClsDataPreprocessor'))
+        self.source_preprocessor = source_preprocessor
 
-        encoders, heads, class_lists = [], [], []
-        for src in sources:
-            clf, classes = build_source_classifier(
-                src['model'], src.get('checkpoint'))
-            encoders.append(SourceEncoder(clf.backbone, clf.neck))
-            heads.append(clf.head)
-            class_lists.append(classes)
-        self.encoders = freeze(SourceEncoders(encoders))
-        self.heads = freeze(nn.ModuleList(heads))
-        self.num_classes = SOCKET._check_source_classes(class_lists, heads)
-        known = [c for c in class_lists if c is not None]
-        self.classes = known[0] if known else None
-        self.mixer = SourceMixer(len(sources), zeta_init)
+        built = build_sources(sources, zeta_init)
+        self.encoders = freeze(built.encoders)
+        self.heads = freeze(built.heads)
+        self.num_classes = built.num_classes
+        self.classes = built.classes
+        self.mixer = built.mixer
 
         self.translator = MODELS.build(translator)
         self.disc_inter = nn.ModuleList(

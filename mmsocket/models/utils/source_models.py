@@ -6,7 +6,7 @@ A source model is an mmpretrain ``ImageClassifier`` (backbone + our
 modality. Methods split it into a trainable encoder f = neck o backbone and
 a frozen classifier g = head.
 """
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -58,6 +58,69 @@ def build_source_classifier(
         raise ValueError(f'{checkpoint} was trained on {len(classes)} '
                          f'classes but its head has {num_classes} outputs')
     return clf, classes
+
+
+class SourceSet(NamedTuple):
+    """The parts every multi-source algorithm builds from ``sources``."""
+    encoders: 'SourceEncoders'
+    heads: nn.ModuleList
+    mixer: 'SourceMixer'
+    num_classes: int
+    classes: Optional[List[str]]
+
+
+def build_sources(sources: Sequence[dict],
+                  zeta_init: Union[float, str] = 1.0) -> SourceSet:
+    """Build the source classifiers of ``sources`` (each ``dict(model=...,
+    checkpoint=...)``), split into encoders and heads, with mixing weights.
+
+    Nothing is frozen here: SOCKET trains the encoders, TGMB freezes them.
+
+    Raises:
+        ValueError: No source, or sources that disagree on their classes.
+    """
+    if not sources:
+        raise ValueError('at least one source model is needed')
+    encoders, heads, class_lists = [], [], []
+    for src in sources:
+        clf, classes = build_source_classifier(src['model'],
+                                               src.get('checkpoint'))
+        encoders.append(SourceEncoder(clf.backbone, clf.neck))
+        heads.append(clf.head)
+        class_lists.append(classes)
+    known = [c for c in class_lists if c is not None]
+    if any(c != known[0] for c in known):
+        raise ValueError(
+            f'source checkpoints disagree on the class list: {known}')
+    sizes = {h.num_classes for h in heads}
+    if len(sizes) != 1:
+        raise ValueError(
+            f'source heads have different class counts {sorted(sizes)}')
+    return SourceSet(
+        SourceEncoders(encoders), nn.ModuleList(heads),
+        SourceMixer(len(sources), zeta_init), sizes.pop(),
+        known[0] if known else None)
+
+
+def build_preprocessors(sources: Sequence[dict],
+                        data_preprocessor: Optional[dict] = None,
+                        source_preprocessor: Optional[dict] = None
+                        ) -> Tuple[nn.Module, nn.Module]:
+    """The target data preprocessor and the source models' own one.
+
+    Both default to the first source model's ``data_preprocessor``: target
+    images are normalised as the source saw its RGB. Built in our scope:
+    mmengine's BaseModel would look in its root registry, which lacks
+    mmpretrain's preprocessors unless a Runner has set the default scope.
+    """
+    if source_preprocessor is None and sources:
+        source_preprocessor = sources[0]['model'].get('data_preprocessor')
+    if data_preprocessor is None:
+        data_preprocessor = source_preprocessor
+    if isinstance(data_preprocessor, dict):
+        data_preprocessor = MODELS.build(data_preprocessor)
+    return data_preprocessor, MODELS.build(
+        source_preprocessor or dict(type='ClsDataPreprocessor'))
 
 
 class SourceEncoder(nn.Module):
