@@ -49,9 +49,15 @@ SETTINGS = {
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data', default='data/synthetic_rgbd')
-    parser.add_argument('--work-dir', default='work_dirs/quickstart_tgkt')
-    parser.add_argument('--source-dir', default='work_dirs/source/synthetic')
+    parser.add_argument('--data', default=None,
+                        help='default data/synthetic_rgbd (generated if '
+                        'missing; data/synthetic_rgbd_quick with --quick)')
+    parser.add_argument('--work-dir', default=None,
+                        help='default work_dirs/quickstart_tgkt[_quick]')
+    parser.add_argument('--source-dir', default=None,
+                        help='default work_dirs/source/synthetic (with '
+                        '--quick: <work-dir>/source, trained on the quick '
+                        'data)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--settings', nargs='+', default=list(SETTINGS),
                         choices=list(SETTINGS))
@@ -60,6 +66,13 @@ def parse_args():
     parser.add_argument('--verbose', action='store_true')
     args = parser.parse_args()
     args.domain = 'kv1'  # the target; Quickstart._config reads it
+    # --quick must not mix its tiny data or sources with the real ones.
+    suffix = '_quick' if args.quick else ''
+    args.data = args.data or f'data/synthetic_rgbd{suffix}'
+    args.work_dir = args.work_dir or f'work_dirs/quickstart_tgkt{suffix}'
+    args.source_dir = args.source_dir or (
+        osp.join(args.work_dir, 'source')
+        if args.quick else 'work_dirs/source/synthetic')
     return args
 
 
@@ -101,6 +114,7 @@ class TGKTQuickstart(Quickstart):
         register_all_modules(init_default_scope=True)
         start = time.time()
         self.results = {}
+        self.generate()  # reuses the data when already there
         for setting in self.args.settings:
             spec = SETTINGS[setting]
             ckpts = [self.source(d) for d in spec['srcs']]
