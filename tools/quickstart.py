@@ -16,7 +16,7 @@ import os
 import os.path as osp
 import sys
 import time
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import numpy as np
 
@@ -26,7 +26,8 @@ from mmengine.config import Config  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from mmsocket.datasets.synthetic import generate_transfer_benchmark  # noqa
-from mmsocket.utils import register_all_modules  # noqa: E402
+from mmsocket.utils import (prepare_config, register_all_modules,  # noqa
+                            run_config)
 
 CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
                    'configs')
@@ -64,22 +65,28 @@ class Quickstart:
         self.results: Dict[str, List[float]] = {}
         self.log_level = 'INFO' if args.verbose else 'WARNING'
 
-    def _config(self, path: str, work_dir: str, name: str) -> Config:
+    def _config(self,
+                path: str,
+                work_dir: str,
+                name: str,
+                seed: Optional[int] = None,
+                final_eval_only: bool = True) -> Config:
         cfg = Config.fromfile(osp.join(CONFIGS, path))
-        cfg.work_dir = work_dir
-        cfg.log_level = self.log_level
-        # Unique per run: mmengine keys its message hub and visualizer by it.
-        cfg.experiment_name = f'{name}_{time.strftime("%Y%m%d_%H%M%S")}'
-        cfg.launcher = 'none'
+        # Many runs share this process: in-process loading, a unique
+        # experiment name, one evaluation after training (see
+        # mmsocket.utils.experiment).
+        prepare_config(
+            cfg,
+            work_dir,
+            seed=seed,
+            num_workers=0,
+            log_level=self.log_level,
+            final_eval_only=final_eval_only)
         domain = self.args.domain
         for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
             loader = cfg.get(key)
             if not loader:
                 continue
-            # Many runs share this process: loader workers forked from it
-            # would inherit every earlier run's loaders, so load in-process
-            # (the images are small).
-            loader.update(num_workers=0, persistent_workers=False)
             dataset = loader['dataset']
             for ds in dataset.get('streams', {'': dataset}).values():
                 if ds is None:
@@ -93,7 +100,8 @@ class Quickstart:
             ]
         if self.args.quick and cfg.get('train_cfg'):
             cfg.train_cfg.max_epochs = 1
-            cfg.train_cfg.val_interval = 1
+            if 'val_interval' in cfg.train_cfg:
+                cfg.train_cfg.val_interval = 1
         return cfg
 
     def generate(self):
@@ -109,8 +117,10 @@ class Quickstart:
         if osp.exists(ckpt):
             print(f'      reusing {ckpt}')
             return ckpt
+        # The source keeps its validation: its export is the best epoch.
         cfg = self._config('source/synthetic/kv1_rgb.py', work_dir,
-                           f'source_{self.args.domain}')
+                           f'source_{self.args.domain}',
+                           final_eval_only=False)
         Runner.from_cfg(cfg).train()
         return ckpt
 
@@ -120,24 +130,17 @@ class Quickstart:
                            osp.join(self.args.work_dir, 'unadapted'),
                            'unadapted')
         cfg.load_from = ckpt
-        metrics = Runner.from_cfg(cfg).test()
-        return metrics['accuracy/top1']
+        return run_config(cfg)['accuracy/top1']
 
     def adapt(self, method: str, ckpt: str, seed: int) -> float:
         name = f'{method}_seed{seed}'
         cfg = self._config(f'{method}/synthetic/kv1_to_kv1.py',
-                           osp.join(self.args.work_dir, name), name)
+                           osp.join(self.args.work_dir, name), name, seed)
         for src in cfg.model.sources:
             src.checkpoint = ckpt
-        cfg.randomness = dict(seed=seed, deterministic=False)
-        # Evaluate once, after training (the paper reports the final model).
-        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
-        cfg.train_cfg.val_interval = cfg.train_cfg.max_epochs + 1
-        cfg.default_hooks.checkpoint = dict(
-            type='CheckpointHook', interval=-1, save_last=True)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-        return runner.test()['accuracy/top1']
+        # Trains, then evaluates the final model once (the papers report
+        # the final model).
+        return run_config(cfg)['accuracy/top1']
 
     def run(self):
         register_all_modules(init_default_scope=True)

@@ -28,7 +28,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.runner import Runner  # noqa: E402
 
-from mmsocket.utils import register_all_modules  # noqa: E402
+from mmsocket.utils import register_all_modules, run_config  # noqa: E402
 from quickstart import Quickstart  # noqa: E402
 
 SETTINGS = {
@@ -83,32 +83,24 @@ class TGKTQuickstart(Quickstart):
         if not osp.exists(ckpt):
             print(f'      training the {domain} RGB source -> {ckpt}')
             cfg = self._config(f'source/synthetic/{domain}_rgb.py',
-                               osp.dirname(ckpt), f'source_{domain}')
+                               osp.dirname(ckpt), f'source_{domain}',
+                               final_eval_only=False)
             Runner.from_cfg(cfg).train()
         return ckpt
 
     def run_config(self, path, name, ckpts, seed=None, train=True,
                    translator=None):
         work_dir = osp.join(self.args.work_dir, name)
-        cfg = self._config(path, work_dir, name)
+        cfg = self._config(path, work_dir, name, seed)
         for src, ckpt in zip(cfg.model.sources, ckpts):
             src.checkpoint = ckpt
         if translator:
             cfg.model.translator_checkpoint = translator
-        if seed is not None:
-            cfg.randomness = dict(seed=seed, deterministic=False)
         if not train:
             cfg.train_dataloader = cfg.train_cfg = cfg.optim_wrapper = None
             cfg.param_scheduler = None
             cfg.custom_hooks = []
-            return Runner.from_cfg(cfg).test()['accuracy/top1'], work_dir
-        cfg.val_dataloader = cfg.val_cfg = cfg.val_evaluator = None
-        cfg.train_cfg.val_interval = cfg.train_cfg.max_epochs + 1
-        cfg.default_hooks.checkpoint = dict(
-            type='CheckpointHook', interval=-1, save_last=False)
-        runner = Runner.from_cfg(cfg)
-        runner.train()
-        return runner.test()['accuracy/top1'], work_dir
+        return run_config(cfg)['accuracy/top1'], work_dir
 
     def run(self):
         register_all_modules(init_default_scope=True)
