@@ -23,12 +23,12 @@ from mmpretrain.registry import OPTIM_WRAPPERS as PRETRAIN_OPTIM_WRAPPERS
 from mmpretrain.registry import OPTIMIZERS as PRETRAIN_OPTIMIZERS
 from mmpretrain.registry import PARAM_SCHEDULERS as PRETRAIN_PARAM_SCHEDULERS
 from mmpretrain.registry import RUNNERS as PRETRAIN_RUNNERS
+from mmpretrain.registry import TASK_UTILS as PRETRAIN_TASK_UTILS
 from mmpretrain.registry import TRANSFORMS as PRETRAIN_TRANSFORMS
 from mmpretrain.registry import VISBACKENDS as PRETRAIN_VISBACKENDS
 from mmpretrain.registry import VISUALIZERS as PRETRAIN_VISUALIZERS
 from mmpretrain.registry import \
     WEIGHT_INITIALIZERS as PRETRAIN_WEIGHT_INITIALIZERS
-from mmpretrain.registry import TASK_UTILS as PRETRAIN_TASK_UTILS
 
 __all__ = [
     'RUNNERS', 'LOOPS', 'HOOKS', 'LOG_PROCESSORS', 'OPTIMIZERS',
@@ -67,10 +67,9 @@ DATA_SAMPLERS = Registry(
     parent=PRETRAIN_DATA_SAMPLERS,
     locations=['mmsocket.datasets'])
 TRANSFORMS = Registry(
-    'transform',
-    parent=PRETRAIN_TRANSFORMS,
-    locations=['mmsocket.datasets'])
-MODELS = Registry('model', parent=PRETRAIN_MODELS, locations=['mmsocket.models'])
+    'transform', parent=PRETRAIN_TRANSFORMS, locations=['mmsocket.datasets'])
+MODELS = Registry(
+    'model', parent=PRETRAIN_MODELS, locations=['mmsocket.models'])
 MODEL_WRAPPERS = Registry(
     'model_wrapper',
     parent=PRETRAIN_MODEL_WRAPPERS,

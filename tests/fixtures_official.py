@@ -99,8 +99,8 @@ def write_sunrgbd_sample(sample_dir: str, scene: str, seed: int,
     _write(osp.join(sample_dir, 'image', f'{frame}.jpg'), rgb)
     depths = sunrgbd_depth_mm(seed, size)
     for d, mm in depths.items():
-        _write(osp.join(sample_dir, d, f'{frame}.png'),
-               encode_sunrgbd_depth(mm))
+        _write(
+            osp.join(sample_dir, d, f'{frame}.png'), encode_sunrgbd_depth(mm))
     _text(osp.join(sample_dir, 'scene.txt'), scene)
     _text(osp.join(sample_dir, 'intrinsics.txt'), '520 0 320\n0 520 240\n')
     _text(osp.join(sample_dir, 'extrinsics', '20140101.txt'), '1 0 0 0\n')
@@ -113,13 +113,13 @@ def write_sunrgbd_sample(sample_dir: str, scene: str, seed: int,
     }
 
 
-def write_sunrgbd_tree(root: str,
-                       tr_per_domain: Dict[str, int] = None,
-                       ti_classes: Sequence[str] = ('bedroom', 'library',
-                                                    'study', 'home'),
-                       ti_per_domain: int = 1,
-                       tr_classes: Sequence[str] = SUNRGBD_TR_CLASSES,
-                       size=(6, 8)) -> dict:
+def write_sunrgbd_tree(
+    root: str,
+    tr_per_domain: Dict[str, int] = None,
+    ti_classes: Sequence[str] = ('bedroom', 'library', 'study', 'home'),
+    ti_per_domain: int = 1,
+    tr_classes: Sequence[str] = SUNRGBD_TR_CLASSES,
+    size=(6, 8)) -> dict:
     """An official ``SUNRGBD/`` tree: every TR class in every sensor
     (``tr_per_domain[d]`` samples each, spread round-robin over the
     sensor's subsets) and ``ti_per_domain`` samples of each TI class per
@@ -164,10 +164,11 @@ RGB_NIR_FOLDERS = ('country', 'field', 'forest', 'indoor', 'mountain',
                    'oldbuilding', 'street', 'urban', 'water')
 
 
-def write_rgb_nir_tree(root: str,
-                       per_class: int = 2,
-                       folders: Sequence[str] = RGB_NIR_FOLDERS,
-                       size=(6, 8)) -> dict:
+def write_rgb_nir_tree(
+    root: str,
+    per_class: int = 2,
+    folders: Sequence[str] = RGB_NIR_FOLDERS,
+    size=(6, 8)) -> dict:
     """``nirscene1/<category>/<NNNN>_rgb.tiff`` + ``<NNNN>_nir.tiff``
     (8-bit; NIR single-channel), numbered across categories as in the
     release."""
@@ -182,8 +183,7 @@ def write_rgb_nir_tree(root: str,
             stem = f'{idx:04d}'
             _write(osp.join(base, folder, f'{stem}_rgb.tiff'), rgb)
             _write(osp.join(base, folder, f'{stem}_nir.tiff'), nir)
-            samples.append(
-                dict(folder=folder, stem=stem, rgb=rgb, nir=nir))
+            samples.append(dict(folder=folder, stem=stem, rgb=rgb, nir=nir))
             idx += 1
     return {'root': base, 'samples': samples}
 
@@ -194,17 +194,19 @@ def write_rgb_nir_tree(root: str,
 #: Scene folders of the indoor sample set, spelled as on disk (index prefix,
 #: capitalised, words joined).
 DIML_FOLDERS = ('01_Warehouse', '02_Library', '03_Bookstore', '04_Cafe',
-                '05_Church', '06_Classroom', '07_Computerroom',
-                '08_Corridor', '09_Hospital', '10_Kitchen', '11_Laboratory',
-                '12_Livingroom', '13_Meetingroom', '14_Restaurant',
-                '15_Store', '16_Bathroom', '17_Bedroom', '18_Billiardhall')
+                '05_Church', '06_Classroom', '07_Computerroom', '08_Corridor',
+                '09_Hospital', '10_Kitchen', '11_Laboratory', '12_Livingroom',
+                '13_Meetingroom', '14_Restaurant', '15_Store', '16_Bathroom',
+                '17_Bedroom', '18_Billiardhall')
 
 
-def write_diml_tree(root: str,
-                    per_class: Dict[str, int] = None,
-                    folders: Sequence[str] = DIML_FOLDERS,
-                    resolutions: Sequence[str] = ('HR', 'LR'),
-                    size=(6, 8)) -> dict:
+def write_diml_tree(
+    root: str,
+    per_class: Dict[str, int] = None,
+    folders: Sequence[str] = DIML_FOLDERS,
+    resolutions: Sequence[str] = ('HR', 'LR'),
+    size=(6, 8)
+) -> dict:
     """``<split>/<res>/<folder>/color/<name>_c.png`` and
     ``depth_filled/<name>_depth_filled.png`` (16-bit mm), for splits
     ``per_class`` = ``{'train': n, 'test': m}`` samples per class."""

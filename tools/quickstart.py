@@ -14,43 +14,48 @@ import argparse
 import json
 import os
 import os.path as osp
-import sys
 import time
 from typing import Dict, List, Optional
 
 import numpy as np
+from mmengine.config import Config
+from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmsocket.datasets.synthetic import generate_transfer_benchmark
+from mmsocket.utils import prepare_config, register_all_modules, run_config
 
-from mmengine.config import Config  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmsocket.datasets.synthetic import generate_transfer_benchmark  # noqa
-from mmsocket.utils import (prepare_config, register_all_modules,  # noqa
-                            run_config)
-
-CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
-                   'configs')
+CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data', default=None,
-                        help='where the synthetic benchmark is written '
-                        '(default data/synthetic_rgbd, or '
-                        'data/synthetic_rgbd_quick with --quick)')
-    parser.add_argument('--work-dir', default=None,
-                        help='default work_dirs/quickstart[_quick]')
+    parser.add_argument(
+        '--data',
+        default=None,
+        help='where the synthetic benchmark is written '
+        '(default data/synthetic_rgbd, or '
+        'data/synthetic_rgbd_quick with --quick)')
+    parser.add_argument(
+        '--work-dir',
+        default=None,
+        help='default work_dirs/quickstart[_quick]')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--domain', default='kv1',
-                        help='sensor domain: source RGB and target depth')
-    parser.add_argument('--methods', nargs='+', default=['shot', 'socket'],
-                        choices=['shot', 'socket'])
-    parser.add_argument('--quick', action='store_true',
-                        help='tiny data and 1 epoch each: checks the '
-                        'pipeline, not the numbers')
-    parser.add_argument('--verbose', action='store_true',
-                        help='show the full training logs')
+    parser.add_argument(
+        '--domain',
+        default='kv1',
+        help='sensor domain: source RGB and target depth')
+    parser.add_argument(
+        '--methods',
+        nargs='+',
+        default=['shot', 'socket'],
+        choices=['shot', 'socket'])
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help='tiny data and 1 epoch each: checks the '
+        'pipeline, not the numbers')
+    parser.add_argument(
+        '--verbose', action='store_true', help='show the full training logs')
     args = parser.parse_args()
     suffix = '_quick' if args.quick else ''
     args.data = args.data or f'data/synthetic_rgbd{suffix}'
@@ -92,8 +97,7 @@ class Quickstart:
                 if ds is None:
                     continue
                 ds['data_root'] = self.args.data
-                ds['ann_file'] = ds['ann_file'].replace(
-                    'kv1_', f'{domain}_')
+                ds['ann_file'] = ds['ann_file'].replace('kv1_', f'{domain}_')
         if not self.args.verbose:
             cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
                 dict(type='ProgressBarHook', desc=name, keys=('loss', ))
@@ -105,8 +109,9 @@ class Quickstart:
         return cfg
 
     def generate(self):
-        kwargs = dict(n_tr_per_class=6, n_ti_per_class=3, n_test_per_class=2
-                      ) if self.args.quick else {}
+        kwargs = dict(
+            n_tr_per_class=6, n_ti_per_class=3,
+            n_test_per_class=2) if self.args.quick else {}
         print(f'[1/4] Synthetic benchmark in {self.args.data}')
         generate_transfer_benchmark(self.args.data, seed=0, **kwargs)
 
@@ -118,9 +123,11 @@ class Quickstart:
             print(f'      reusing {ckpt}')
             return ckpt
         # The source keeps its validation: its export is the best epoch.
-        cfg = self._config('source/synthetic/kv1_rgb.py', work_dir,
-                           f'source_{self.args.domain}',
-                           final_eval_only=False)
+        cfg = self._config(
+            'source/synthetic/kv1_rgb.py',
+            work_dir,
+            f'source_{self.args.domain}',
+            final_eval_only=False)
         Runner.from_cfg(cfg).train()
         return ckpt
 

@@ -27,18 +27,20 @@ sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.runner import Runner  # noqa: E402
-
-from mmsocket.utils import register_all_modules, run_config  # noqa: E402
 from quickstart import Quickstart  # noqa: E402
 
+from mmsocket.utils import register_all_modules, run_config  # noqa: E402
+
 SETTINGS = {
-    'kv1 -> kv1': dict(
+    'kv1 -> kv1':
+    dict(
         srcs=['kv1'],
         rows=[('SHOT', 'shot/synthetic/kv1_to_kv1.py'),
               ('SOCKET', 'socket/synthetic/kv1_to_kv1.py'),
               ('TGMB', 'tgmb/synthetic/kv1_to_kv1.py'),
               ('TGKT', 'tgkt/synthetic/kv1_to_kv1.py')]),
-    'kv1 + kv2 -> kv1': dict(
+    'kv1 + kv2 -> kv1':
+    dict(
         srcs=['kv1', 'kv2'],
         rows=[('DECISION', 'decision/synthetic/kv1+kv2_to_kv1.py'),
               ('SOCKET', 'socket/synthetic/kv1+kv2_to_kv1.py'),
@@ -49,20 +51,31 @@ SETTINGS = {
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data', default=None,
-                        help='default data/synthetic_rgbd (generated if '
-                        'missing; data/synthetic_rgbd_quick with --quick)')
-    parser.add_argument('--work-dir', default=None,
-                        help='default work_dirs/quickstart_tgkt[_quick]')
-    parser.add_argument('--source-dir', default=None,
-                        help='default work_dirs/source/synthetic (with '
-                        '--quick: <work-dir>/source, trained on the quick '
-                        'data)')
+    parser.add_argument(
+        '--data',
+        default=None,
+        help='default data/synthetic_rgbd (generated if '
+        'missing; data/synthetic_rgbd_quick with --quick)')
+    parser.add_argument(
+        '--work-dir',
+        default=None,
+        help='default work_dirs/quickstart_tgkt[_quick]')
+    parser.add_argument(
+        '--source-dir',
+        default=None,
+        help='default work_dirs/source/synthetic (with '
+        '--quick: <work-dir>/source, trained on the quick '
+        'data)')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--settings', nargs='+', default=list(SETTINGS),
-                        choices=list(SETTINGS))
-    parser.add_argument('--quick', action='store_true',
-                        help='1 epoch each: checks the pipeline only')
+    parser.add_argument(
+        '--settings',
+        nargs='+',
+        default=list(SETTINGS),
+        choices=list(SETTINGS))
+    parser.add_argument(
+        '--quick',
+        action='store_true',
+        help='1 epoch each: checks the pipeline only')
     parser.add_argument('--verbose', action='store_true')
     args = parser.parse_args()
     args.domain = 'kv1'  # the target; Quickstart._config reads it
@@ -70,9 +83,9 @@ def parse_args():
     suffix = '_quick' if args.quick else ''
     args.data = args.data or f'data/synthetic_rgbd{suffix}'
     args.work_dir = args.work_dir or f'work_dirs/quickstart_tgkt{suffix}'
-    args.source_dir = args.source_dir or (
-        osp.join(args.work_dir, 'source')
-        if args.quick else 'work_dirs/source/synthetic')
+    args.source_dir = args.source_dir or (osp.join(args.work_dir, 'source')
+                                          if args.quick else
+                                          'work_dirs/source/synthetic')
     return args
 
 
@@ -82,13 +95,20 @@ class TGKTQuickstart(Quickstart):
         ckpt = osp.join(self.args.source_dir, f'{domain}_rgb', 'source.pth')
         if not osp.exists(ckpt):
             print(f'      training the {domain} RGB source -> {ckpt}')
-            cfg = self._config(f'source/synthetic/{domain}_rgb.py',
-                               osp.dirname(ckpt), f'source_{domain}',
-                               final_eval_only=False)
+            cfg = self._config(
+                f'source/synthetic/{domain}_rgb.py',
+                osp.dirname(ckpt),
+                f'source_{domain}',
+                final_eval_only=False)
             Runner.from_cfg(cfg).train()
         return ckpt
 
-    def run_config(self, path, name, ckpts, seed=None, train=True,
+    def run_config(self,
+                   path,
+                   name,
+                   ckpts,
+                   seed=None,
+                   train=True,
                    translator=None):
         work_dir = osp.join(self.args.work_dir, name)
         cfg = self._config(path, work_dir, name, seed)
@@ -113,24 +133,27 @@ class TGKTQuickstart(Quickstart):
             tag = '+'.join(spec['srcs'])
             res = self.results.setdefault(setting, {})
             # Unadapted: the (zeta = 1/n) source ensemble, no training.
-            acc, _ = self.run_config(spec['rows'][1][1], f'{tag}_unadapted',
-                                     ckpts, train=False)
+            acc, _ = self.run_config(
+                spec['rows'][1][1], f'{tag}_unadapted', ckpts, train=False)
             res['Unadapted'] = [acc] * len(self.args.seeds)
             print(f'{setting}: Unadapted {acc:.2f}')
             for seed in self.args.seeds:
                 tgmb_dir = None
                 for row, path in spec['rows']:
                     name = f'{tag}_{row.lower()}_seed{seed}'
-                    translator = (osp.join(tgmb_dir, 'tgmb.pth')
-                                  if row == 'TGKT' else None)
+                    translator = (
+                        osp.join(tgmb_dir, 'tgmb.pth')
+                        if row == 'TGKT' else None)
                     t0 = time.time()
-                    acc, wd = self.run_config(path, name, ckpts, seed,
-                                              translator=translator)
+                    acc, wd = self.run_config(
+                        path, name, ckpts, seed, translator=translator)
                     if row == 'TGMB':
                         tgmb_dir = wd
                     res.setdefault(row, []).append(acc)
-                    print(f'{setting}: {row:8s} seed {seed}: {acc:.2f} '
-                          f'({time.time() - t0:.0f} s)', flush=True)
+                    print(
+                        f'{setting}: {row:8s} seed {seed}: {acc:.2f} '
+                        f'({time.time() - t0:.0f} s)',
+                        flush=True)
         table = self.table()
         print('\n' + table)
         print(f'\n{(time.time() - start) / 60:.1f} min in all')
@@ -154,14 +177,14 @@ class TGKTQuickstart(Quickstart):
             cells = []
             for res in self.results.values():
                 v = np.array(res.get(row, []))
-                cells.append(f'{v.mean():.2f} ± {v.std():.2f}'
-                             if len(v) else '—')
+                cells.append(
+                    f'{v.mean():.2f} ± {v.std():.2f}' if len(v) else '—')
             lines.append(f'| {row} | ' + ' | '.join(cells) + ' |')
         lines += ['', 'Per seed:', '']
         for setting, res in self.results.items():
             for row, v in res.items():
-                lines.append(f'- {setting}, {row}: ' +
-                             ' / '.join(f'{x:.2f}' for x in v))
+                lines.append(f'- {setting}, {row}: ' + ' / '.join(f'{x:.2f}'
+                                                                  for x in v))
         return '\n'.join(lines)
 
 

@@ -18,8 +18,7 @@ from mmengine.runner import Runner
 import mmsocket  # noqa: F401  (checkpoint allow-list, atomic backend)
 from mmsocket.registry import RUNNERS
 from mmsocket.utils import (cleanup_distributed, default_work_dir,
-                            is_accelerator_available,
-                            setup_distributed)
+                            is_accelerator_available, setup_distributed)
 
 
 def parse_args(argv=None):

@@ -8,7 +8,6 @@ Examples::
 """
 import argparse
 import os
-import os.path as osp
 
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
@@ -17,8 +16,8 @@ from mmengine.runner import Runner
 import mmsocket  # noqa: F401  (checkpoint allow-list, atomic backend)
 from mmsocket.registry import RUNNERS
 from mmsocket.utils import (cleanup_distributed, default_work_dir,
-                            find_latest_checkpoint,
-                            is_accelerator_available, setup_distributed)
+                            find_latest_checkpoint, is_accelerator_available,
+                            setup_distributed)
 
 
 def parse_args(argv=None):

@@ -11,247 +11,302 @@ columns = ['kv1', 'kv2', 'realsense', 'xtion']
 methods = ['Unadapted', 'SHOT', 'SOCKET']
 metric = 'accuracy/top1'
 paper_note = "the authors' numbers"
-sources = {'work_dirs/source/sunrgbd/kv1_rgb/source.pth': 'configs/source/sunrgbd/kv1_rgb.py',
- 'work_dirs/source/sunrgbd/kv2_rgb/source.pth': 'configs/source/sunrgbd/kv2_rgb.py',
- 'work_dirs/source/sunrgbd/realsense_rgb/source.pth': 'configs/source/sunrgbd/realsense_rgb.py',
- 'work_dirs/source/sunrgbd/xtion_rgb/source.pth': 'configs/source/sunrgbd/xtion_rgb.py'}
-cells = [{'row': 'kv1',
-  'column': 'kv1',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv1_to_kv1.py'],
-  'paper': 14.8},
- {'row': 'kv1',
-  'column': 'kv1',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv1_to_kv1.py'],
-  'paper': 16.7},
- {'row': 'kv1',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv1_to_kv1.py'],
-  'paper': 25.3},
- {'row': 'kv1',
-  'column': 'kv2',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv1_to_kv2.py'],
-  'paper': 14.6},
- {'row': 'kv1',
-  'column': 'kv2',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv1_to_kv2.py'],
-  'paper': 20.3},
- {'row': 'kv1',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv1_to_kv2.py'],
-  'paper': 23.6},
- {'row': 'kv1',
-  'column': 'realsense',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv1_to_realsense.py'],
-  'paper': 9.0},
- {'row': 'kv1',
-  'column': 'realsense',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv1_to_realsense.py'],
-  'paper': 11.9},
- {'row': 'kv1',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv1_to_realsense.py'],
-  'paper': 13.4},
- {'row': 'kv1',
-  'column': 'xtion',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv1_to_xtion.py'],
-  'paper': 7.1},
- {'row': 'kv1',
-  'column': 'xtion',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv1_to_xtion.py'],
-  'paper': 15.3},
- {'row': 'kv1',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv1_to_xtion.py'],
-  'paper': 18.1},
- {'row': 'kv2',
-  'column': 'kv1',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv2_to_kv1.py'],
-  'paper': 4.0},
- {'row': 'kv2',
-  'column': 'kv1',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv2_to_kv1.py'],
-  'paper': 12.8},
- {'row': 'kv2',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv2_to_kv1.py'],
-  'paper': 13.6},
- {'row': 'kv2',
-  'column': 'kv2',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv2_to_kv2.py'],
-  'paper': 17.0},
- {'row': 'kv2',
-  'column': 'kv2',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv2_to_kv2.py'],
-  'paper': 29.4},
- {'row': 'kv2',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv2_to_kv2.py'],
-  'paper': 35.2},
- {'row': 'kv2',
-  'column': 'realsense',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv2_to_realsense.py'],
-  'paper': 10.8},
- {'row': 'kv2',
-  'column': 'realsense',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv2_to_realsense.py'],
-  'paper': 19.3},
- {'row': 'kv2',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv2_to_realsense.py'],
-  'paper': 22.8},
- {'row': 'kv2',
-  'column': 'xtion',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/kv2_to_xtion.py'],
-  'paper': 10.6},
- {'row': 'kv2',
-  'column': 'xtion',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/kv2_to_xtion.py'],
-  'paper': 7.0},
- {'row': 'kv2',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/kv2_to_xtion.py'],
-  'paper': 8.3},
- {'row': 'realsense',
-  'column': 'kv1',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/realsense_to_kv1.py'],
-  'paper': 2.0},
- {'row': 'realsense',
-  'column': 'kv1',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/realsense_to_kv1.py'],
-  'paper': 7.9},
- {'row': 'realsense',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/realsense_to_kv1.py'],
-  'paper': 20.3},
- {'row': 'realsense',
-  'column': 'kv2',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/realsense_to_kv2.py'],
-  'paper': 7.1},
- {'row': 'realsense',
-  'column': 'kv2',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/realsense_to_kv2.py'],
-  'paper': 18.4},
- {'row': 'realsense',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/realsense_to_kv2.py'],
-  'paper': 23.5},
- {'row': 'realsense',
-  'column': 'realsense',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/realsense_to_realsense.py'],
-  'paper': 14.7},
- {'row': 'realsense',
-  'column': 'realsense',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/realsense_to_realsense.py'],
-  'paper': 27.4},
- {'row': 'realsense',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/realsense_to_realsense.py'],
-  'paper': 30.0},
- {'row': 'realsense',
-  'column': 'xtion',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/realsense_to_xtion.py'],
-  'paper': 5.1},
- {'row': 'realsense',
-  'column': 'xtion',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/realsense_to_xtion.py'],
-  'paper': 9.5},
- {'row': 'realsense',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/realsense_to_xtion.py'],
-  'paper': 11.8},
- {'row': 'xtion',
-  'column': 'kv1',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/xtion_to_kv1.py'],
-  'paper': 0.7},
- {'row': 'xtion',
-  'column': 'kv1',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/xtion_to_kv1.py'],
-  'paper': 9.5},
- {'row': 'xtion',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/xtion_to_kv1.py'],
-  'paper': 14.2},
- {'row': 'xtion',
-  'column': 'kv2',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/xtion_to_kv2.py'],
-  'paper': 6.0},
- {'row': 'xtion',
-  'column': 'kv2',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/xtion_to_kv2.py'],
-  'paper': 20.2},
- {'row': 'xtion',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/xtion_to_kv2.py'],
-  'paper': 24.2},
- {'row': 'xtion',
-  'column': 'realsense',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/xtion_to_realsense.py'],
-  'paper': 9.0},
- {'row': 'xtion',
-  'column': 'realsense',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/xtion_to_realsense.py'],
-  'paper': 21.8},
- {'row': 'xtion',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/xtion_to_realsense.py'],
-  'paper': 23.5},
- {'row': 'xtion',
-  'column': 'xtion',
-  'method': 'Unadapted',
-  'configs': ['configs/unadapted/sunrgbd/xtion_to_xtion.py'],
-  'paper': 8.1},
- {'row': 'xtion',
-  'column': 'xtion',
-  'method': 'SHOT',
-  'configs': ['configs/shot/sunrgbd/xtion_to_xtion.py'],
-  'paper': 13.2},
- {'row': 'xtion',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/sunrgbd/xtion_to_xtion.py'],
-  'paper': 22.2}]
+sources = {
+    'work_dirs/source/sunrgbd/kv1_rgb/source.pth':
+    'configs/source/sunrgbd/kv1_rgb.py',
+    'work_dirs/source/sunrgbd/kv2_rgb/source.pth':
+    'configs/source/sunrgbd/kv2_rgb.py',
+    'work_dirs/source/sunrgbd/realsense_rgb/source.pth':
+    'configs/source/sunrgbd/realsense_rgb.py',
+    'work_dirs/source/sunrgbd/xtion_rgb/source.pth':
+    'configs/source/sunrgbd/xtion_rgb.py'
+}
+cells = [{
+    'row': 'kv1',
+    'column': 'kv1',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv1_to_kv1.py'],
+    'paper': 14.8
+}, {
+    'row': 'kv1',
+    'column': 'kv1',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv1_to_kv1.py'],
+    'paper': 16.7
+}, {
+    'row': 'kv1',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv1_to_kv1.py'],
+    'paper': 25.3
+}, {
+    'row': 'kv1',
+    'column': 'kv2',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv1_to_kv2.py'],
+    'paper': 14.6
+}, {
+    'row': 'kv1',
+    'column': 'kv2',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv1_to_kv2.py'],
+    'paper': 20.3
+}, {
+    'row': 'kv1',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv1_to_kv2.py'],
+    'paper': 23.6
+}, {
+    'row': 'kv1',
+    'column': 'realsense',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv1_to_realsense.py'],
+    'paper': 9.0
+}, {
+    'row': 'kv1',
+    'column': 'realsense',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv1_to_realsense.py'],
+    'paper': 11.9
+}, {
+    'row': 'kv1',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv1_to_realsense.py'],
+    'paper': 13.4
+}, {
+    'row': 'kv1',
+    'column': 'xtion',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv1_to_xtion.py'],
+    'paper': 7.1
+}, {
+    'row': 'kv1',
+    'column': 'xtion',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv1_to_xtion.py'],
+    'paper': 15.3
+}, {
+    'row': 'kv1',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv1_to_xtion.py'],
+    'paper': 18.1
+}, {
+    'row': 'kv2',
+    'column': 'kv1',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv2_to_kv1.py'],
+    'paper': 4.0
+}, {
+    'row': 'kv2',
+    'column': 'kv1',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv2_to_kv1.py'],
+    'paper': 12.8
+}, {
+    'row': 'kv2',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv2_to_kv1.py'],
+    'paper': 13.6
+}, {
+    'row': 'kv2',
+    'column': 'kv2',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv2_to_kv2.py'],
+    'paper': 17.0
+}, {
+    'row': 'kv2',
+    'column': 'kv2',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv2_to_kv2.py'],
+    'paper': 29.4
+}, {
+    'row': 'kv2',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv2_to_kv2.py'],
+    'paper': 35.2
+}, {
+    'row': 'kv2',
+    'column': 'realsense',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv2_to_realsense.py'],
+    'paper': 10.8
+}, {
+    'row': 'kv2',
+    'column': 'realsense',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv2_to_realsense.py'],
+    'paper': 19.3
+}, {
+    'row': 'kv2',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv2_to_realsense.py'],
+    'paper': 22.8
+}, {
+    'row': 'kv2',
+    'column': 'xtion',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/kv2_to_xtion.py'],
+    'paper': 10.6
+}, {
+    'row': 'kv2',
+    'column': 'xtion',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/kv2_to_xtion.py'],
+    'paper': 7.0
+}, {
+    'row': 'kv2',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/kv2_to_xtion.py'],
+    'paper': 8.3
+}, {
+    'row': 'realsense',
+    'column': 'kv1',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/realsense_to_kv1.py'],
+    'paper': 2.0
+}, {
+    'row': 'realsense',
+    'column': 'kv1',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/realsense_to_kv1.py'],
+    'paper': 7.9
+}, {
+    'row': 'realsense',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/realsense_to_kv1.py'],
+    'paper': 20.3
+}, {
+    'row': 'realsense',
+    'column': 'kv2',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/realsense_to_kv2.py'],
+    'paper': 7.1
+}, {
+    'row': 'realsense',
+    'column': 'kv2',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/realsense_to_kv2.py'],
+    'paper': 18.4
+}, {
+    'row': 'realsense',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/realsense_to_kv2.py'],
+    'paper': 23.5
+}, {
+    'row': 'realsense',
+    'column': 'realsense',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/realsense_to_realsense.py'],
+    'paper': 14.7
+}, {
+    'row': 'realsense',
+    'column': 'realsense',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/realsense_to_realsense.py'],
+    'paper': 27.4
+}, {
+    'row': 'realsense',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/realsense_to_realsense.py'],
+    'paper': 30.0
+}, {
+    'row': 'realsense',
+    'column': 'xtion',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/realsense_to_xtion.py'],
+    'paper': 5.1
+}, {
+    'row': 'realsense',
+    'column': 'xtion',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/realsense_to_xtion.py'],
+    'paper': 9.5
+}, {
+    'row': 'realsense',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/realsense_to_xtion.py'],
+    'paper': 11.8
+}, {
+    'row': 'xtion',
+    'column': 'kv1',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/xtion_to_kv1.py'],
+    'paper': 0.7
+}, {
+    'row': 'xtion',
+    'column': 'kv1',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/xtion_to_kv1.py'],
+    'paper': 9.5
+}, {
+    'row': 'xtion',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/xtion_to_kv1.py'],
+    'paper': 14.2
+}, {
+    'row': 'xtion',
+    'column': 'kv2',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/xtion_to_kv2.py'],
+    'paper': 6.0
+}, {
+    'row': 'xtion',
+    'column': 'kv2',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/xtion_to_kv2.py'],
+    'paper': 20.2
+}, {
+    'row': 'xtion',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/xtion_to_kv2.py'],
+    'paper': 24.2
+}, {
+    'row': 'xtion',
+    'column': 'realsense',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/xtion_to_realsense.py'],
+    'paper': 9.0
+}, {
+    'row': 'xtion',
+    'column': 'realsense',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/xtion_to_realsense.py'],
+    'paper': 21.8
+}, {
+    'row': 'xtion',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/xtion_to_realsense.py'],
+    'paper': 23.5
+}, {
+    'row': 'xtion',
+    'column': 'xtion',
+    'method': 'Unadapted',
+    'configs': ['configs/unadapted/sunrgbd/xtion_to_xtion.py'],
+    'paper': 8.1
+}, {
+    'row': 'xtion',
+    'column': 'xtion',
+    'method': 'SHOT',
+    'configs': ['configs/shot/sunrgbd/xtion_to_xtion.py'],
+    'paper': 13.2
+}, {
+    'row': 'xtion',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/sunrgbd/xtion_to_xtion.py'],
+    'paper': 22.2
+}]

@@ -6,257 +6,326 @@
 title = 'SOCKET Table 4: two-source RGB -> depth, the synthetic benchmark (top-1 %)'
 dataset = 'synthetic'
 row_title = 'Source RGB'
-rows = ['kv1+kv2',
- 'kv1+realsense',
- 'kv1+xtion',
- 'kv2+realsense',
- 'kv2+xtion',
- 'realsense+xtion']
+rows = [
+    'kv1+kv2', 'kv1+realsense', 'kv1+xtion', 'kv2+realsense', 'kv2+xtion',
+    'realsense+xtion'
+]
 columns = ['kv1', 'kv2', 'realsense', 'xtion']
 methods = ['DECISION', 'SOCKET']
 metric = 'accuracy/top1'
 paper_note = "the authors' numbers on SUN RGB-D (ResNet-50); compare trends, not values"
-sources = {'work_dirs/source/synthetic/kv1_rgb/source.pth': 'configs/source/synthetic/kv1_rgb.py',
- 'work_dirs/source/synthetic/kv2_rgb/source.pth': 'configs/source/synthetic/kv2_rgb.py',
- 'work_dirs/source/synthetic/realsense_rgb/source.pth': 'configs/source/synthetic/realsense_rgb.py',
- 'work_dirs/source/synthetic/xtion_rgb/source.pth': 'configs/source/synthetic/xtion_rgb.py'}
-cells = [{'row': 'kv1+kv2',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+kv2_to_kv1.py'],
-  'paper': 17.9},
- {'row': 'kv1+kv2',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+kv2_to_kv1.py'],
-  'paper': 19.5},
- {'row': 'kv1+kv2',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+kv2_to_kv2.py'],
-  'paper': 34.2},
- {'row': 'kv1+kv2',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+kv2_to_kv2.py'],
-  'paper': 36.6},
- {'row': 'kv1+kv2',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+kv2_to_realsense.py'],
-  'paper': 18.8},
- {'row': 'kv1+kv2',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+kv2_to_realsense.py'],
-  'paper': 19.8},
- {'row': 'kv1+kv2',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+kv2_to_xtion.py'],
-  'paper': 14.6},
- {'row': 'kv1+kv2',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+kv2_to_xtion.py'],
-  'paper': 18.0},
- {'row': 'kv1+realsense',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+realsense_to_kv1.py'],
-  'paper': 12.6},
- {'row': 'kv1+realsense',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+realsense_to_kv1.py'],
-  'paper': 18.0},
- {'row': 'kv1+realsense',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+realsense_to_kv2.py'],
-  'paper': 23.3},
- {'row': 'kv1+realsense',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+realsense_to_kv2.py'],
-  'paper': 26.8},
- {'row': 'kv1+realsense',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+realsense_to_realsense.py'],
-  'paper': 24.3},
- {'row': 'kv1+realsense',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+realsense_to_realsense.py'],
-  'paper': 24.7},
- {'row': 'kv1+realsense',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+realsense_to_xtion.py'],
-  'paper': 10.9},
- {'row': 'kv1+realsense',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+realsense_to_xtion.py'],
-  'paper': 12.2},
- {'row': 'kv1+xtion',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+xtion_to_kv1.py'],
-  'paper': 11.7},
- {'row': 'kv1+xtion',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+xtion_to_kv1.py'],
-  'paper': 23.9},
- {'row': 'kv1+xtion',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+xtion_to_kv2.py'],
-  'paper': 29.6},
- {'row': 'kv1+xtion',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+xtion_to_kv2.py'],
-  'paper': 35.7},
- {'row': 'kv1+xtion',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+xtion_to_realsense.py'],
-  'paper': 20.3},
- {'row': 'kv1+xtion',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+xtion_to_realsense.py'],
-  'paper': 21.1},
- {'row': 'kv1+xtion',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv1+xtion_to_xtion.py'],
-  'paper': 16.7},
- {'row': 'kv1+xtion',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv1+xtion_to_xtion.py'],
-  'paper': 20.0},
- {'row': 'kv2+realsense',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+realsense_to_kv1.py'],
-  'paper': 7.4},
- {'row': 'kv2+realsense',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+realsense_to_kv1.py'],
-  'paper': 11.7},
- {'row': 'kv2+realsense',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+realsense_to_kv2.py'],
-  'paper': 22.7},
- {'row': 'kv2+realsense',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+realsense_to_kv2.py'],
-  'paper': 33.1},
- {'row': 'kv2+realsense',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+realsense_to_realsense.py'],
-  'paper': 28.4},
- {'row': 'kv2+realsense',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+realsense_to_realsense.py'],
-  'paper': 29.4},
- {'row': 'kv2+realsense',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+realsense_to_xtion.py'],
-  'paper': 6.9},
- {'row': 'kv2+realsense',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+realsense_to_xtion.py'],
-  'paper': 9.1},
- {'row': 'kv2+xtion',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+xtion_to_kv1.py'],
-  'paper': 14.8},
- {'row': 'kv2+xtion',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+xtion_to_kv1.py'],
-  'paper': 16.2},
- {'row': 'kv2+xtion',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+xtion_to_kv2.py'],
-  'paper': 27.0},
- {'row': 'kv2+xtion',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+xtion_to_kv2.py'],
-  'paper': 31.0},
- {'row': 'kv2+xtion',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+xtion_to_realsense.py'],
-  'paper': 25.4},
- {'row': 'kv2+xtion',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+xtion_to_realsense.py'],
-  'paper': 25.0},
- {'row': 'kv2+xtion',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/kv2+xtion_to_xtion.py'],
-  'paper': 11.6},
- {'row': 'kv2+xtion',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/kv2+xtion_to_xtion.py'],
-  'paper': 18.3},
- {'row': 'realsense+xtion',
-  'column': 'kv1',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/realsense+xtion_to_kv1.py'],
-  'paper': 8.3},
- {'row': 'realsense+xtion',
-  'column': 'kv1',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/realsense+xtion_to_kv1.py'],
-  'paper': 10.7},
- {'row': 'realsense+xtion',
-  'column': 'kv2',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/realsense+xtion_to_kv2.py'],
-  'paper': 23.1},
- {'row': 'realsense+xtion',
-  'column': 'kv2',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/realsense+xtion_to_kv2.py'],
-  'paper': 25.2},
- {'row': 'realsense+xtion',
-  'column': 'realsense',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/realsense+xtion_to_realsense.py'],
-  'paper': 30.1},
- {'row': 'realsense+xtion',
-  'column': 'realsense',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/realsense+xtion_to_realsense.py'],
-  'paper': 31.5},
- {'row': 'realsense+xtion',
-  'column': 'xtion',
-  'method': 'DECISION',
-  'configs': ['configs/decision/synthetic/realsense+xtion_to_xtion.py'],
-  'paper': 9.5},
- {'row': 'realsense+xtion',
-  'column': 'xtion',
-  'method': 'SOCKET',
-  'configs': ['configs/socket/synthetic/realsense+xtion_to_xtion.py'],
-  'paper': 10.8}]
+sources = {
+    'work_dirs/source/synthetic/kv1_rgb/source.pth':
+    'configs/source/synthetic/kv1_rgb.py',
+    'work_dirs/source/synthetic/kv2_rgb/source.pth':
+    'configs/source/synthetic/kv2_rgb.py',
+    'work_dirs/source/synthetic/realsense_rgb/source.pth':
+    'configs/source/synthetic/realsense_rgb.py',
+    'work_dirs/source/synthetic/xtion_rgb/source.pth':
+    'configs/source/synthetic/xtion_rgb.py'
+}
+cells = [{
+    'row': 'kv1+kv2',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+kv2_to_kv1.py'],
+    'paper': 17.9
+}, {
+    'row': 'kv1+kv2',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+kv2_to_kv1.py'],
+    'paper': 19.5
+}, {
+    'row': 'kv1+kv2',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+kv2_to_kv2.py'],
+    'paper': 34.2
+}, {
+    'row': 'kv1+kv2',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+kv2_to_kv2.py'],
+    'paper': 36.6
+}, {
+    'row': 'kv1+kv2',
+    'column': 'realsense',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+kv2_to_realsense.py'],
+    'paper': 18.8
+}, {
+    'row': 'kv1+kv2',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+kv2_to_realsense.py'],
+    'paper': 19.8
+}, {
+    'row': 'kv1+kv2',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+kv2_to_xtion.py'],
+    'paper': 14.6
+}, {
+    'row': 'kv1+kv2',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+kv2_to_xtion.py'],
+    'paper': 18.0
+}, {
+    'row': 'kv1+realsense',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+realsense_to_kv1.py'],
+    'paper': 12.6
+}, {
+    'row': 'kv1+realsense',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+realsense_to_kv1.py'],
+    'paper': 18.0
+}, {
+    'row': 'kv1+realsense',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+realsense_to_kv2.py'],
+    'paper': 23.3
+}, {
+    'row': 'kv1+realsense',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+realsense_to_kv2.py'],
+    'paper': 26.8
+}, {
+    'row':
+    'kv1+realsense',
+    'column':
+    'realsense',
+    'method':
+    'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+realsense_to_realsense.py'],
+    'paper':
+    24.3
+}, {
+    'row': 'kv1+realsense',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+realsense_to_realsense.py'],
+    'paper': 24.7
+}, {
+    'row': 'kv1+realsense',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+realsense_to_xtion.py'],
+    'paper': 10.9
+}, {
+    'row': 'kv1+realsense',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+realsense_to_xtion.py'],
+    'paper': 12.2
+}, {
+    'row': 'kv1+xtion',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+xtion_to_kv1.py'],
+    'paper': 11.7
+}, {
+    'row': 'kv1+xtion',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+xtion_to_kv1.py'],
+    'paper': 23.9
+}, {
+    'row': 'kv1+xtion',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+xtion_to_kv2.py'],
+    'paper': 29.6
+}, {
+    'row': 'kv1+xtion',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+xtion_to_kv2.py'],
+    'paper': 35.7
+}, {
+    'row': 'kv1+xtion',
+    'column': 'realsense',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+xtion_to_realsense.py'],
+    'paper': 20.3
+}, {
+    'row': 'kv1+xtion',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+xtion_to_realsense.py'],
+    'paper': 21.1
+}, {
+    'row': 'kv1+xtion',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv1+xtion_to_xtion.py'],
+    'paper': 16.7
+}, {
+    'row': 'kv1+xtion',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv1+xtion_to_xtion.py'],
+    'paper': 20.0
+}, {
+    'row': 'kv2+realsense',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+realsense_to_kv1.py'],
+    'paper': 7.4
+}, {
+    'row': 'kv2+realsense',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+realsense_to_kv1.py'],
+    'paper': 11.7
+}, {
+    'row': 'kv2+realsense',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+realsense_to_kv2.py'],
+    'paper': 22.7
+}, {
+    'row': 'kv2+realsense',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+realsense_to_kv2.py'],
+    'paper': 33.1
+}, {
+    'row':
+    'kv2+realsense',
+    'column':
+    'realsense',
+    'method':
+    'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+realsense_to_realsense.py'],
+    'paper':
+    28.4
+}, {
+    'row': 'kv2+realsense',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+realsense_to_realsense.py'],
+    'paper': 29.4
+}, {
+    'row': 'kv2+realsense',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+realsense_to_xtion.py'],
+    'paper': 6.9
+}, {
+    'row': 'kv2+realsense',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+realsense_to_xtion.py'],
+    'paper': 9.1
+}, {
+    'row': 'kv2+xtion',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+xtion_to_kv1.py'],
+    'paper': 14.8
+}, {
+    'row': 'kv2+xtion',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+xtion_to_kv1.py'],
+    'paper': 16.2
+}, {
+    'row': 'kv2+xtion',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+xtion_to_kv2.py'],
+    'paper': 27.0
+}, {
+    'row': 'kv2+xtion',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+xtion_to_kv2.py'],
+    'paper': 31.0
+}, {
+    'row': 'kv2+xtion',
+    'column': 'realsense',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+xtion_to_realsense.py'],
+    'paper': 25.4
+}, {
+    'row': 'kv2+xtion',
+    'column': 'realsense',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+xtion_to_realsense.py'],
+    'paper': 25.0
+}, {
+    'row': 'kv2+xtion',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/kv2+xtion_to_xtion.py'],
+    'paper': 11.6
+}, {
+    'row': 'kv2+xtion',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/kv2+xtion_to_xtion.py'],
+    'paper': 18.3
+}, {
+    'row': 'realsense+xtion',
+    'column': 'kv1',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/realsense+xtion_to_kv1.py'],
+    'paper': 8.3
+}, {
+    'row': 'realsense+xtion',
+    'column': 'kv1',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/realsense+xtion_to_kv1.py'],
+    'paper': 10.7
+}, {
+    'row': 'realsense+xtion',
+    'column': 'kv2',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/realsense+xtion_to_kv2.py'],
+    'paper': 23.1
+}, {
+    'row': 'realsense+xtion',
+    'column': 'kv2',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/realsense+xtion_to_kv2.py'],
+    'paper': 25.2
+}, {
+    'row':
+    'realsense+xtion',
+    'column':
+    'realsense',
+    'method':
+    'DECISION',
+    'configs': ['configs/decision/synthetic/realsense+xtion_to_realsense.py'],
+    'paper':
+    30.1
+}, {
+    'row':
+    'realsense+xtion',
+    'column':
+    'realsense',
+    'method':
+    'SOCKET',
+    'configs': ['configs/socket/synthetic/realsense+xtion_to_realsense.py'],
+    'paper':
+    31.5
+}, {
+    'row': 'realsense+xtion',
+    'column': 'xtion',
+    'method': 'DECISION',
+    'configs': ['configs/decision/synthetic/realsense+xtion_to_xtion.py'],
+    'paper': 9.5
+}, {
+    'row': 'realsense+xtion',
+    'column': 'xtion',
+    'method': 'SOCKET',
+    'configs': ['configs/socket/synthetic/realsense+xtion_to_xtion.py'],
+    'paper': 10.8
+}]

@@ -11,35 +11,44 @@ columns = ['Unadapted', 'SHOT', 'SOCKET']
 methods = ['top-1']
 metric = 'accuracy/top1'
 paper_note = "the authors' numbers"
-sources = {'work_dirs/source/rgb_nir/rgb/source.pth': 'configs/source/rgb_nir/rgb.py',
- 'work_dirs/source/rgb_nir/nir/source.pth': 'configs/source/rgb_nir/nir.py'}
-cells = [{'row': 'RGB->NIR',
-  'column': 'Unadapted',
-  'method': 'top-1',
-  'configs': ['configs/unadapted/rgb_nir/rgb_to_nir.py'],
-  'paper': 84.8},
- {'row': 'RGB->NIR',
-  'column': 'SHOT',
-  'method': 'top-1',
-  'configs': ['configs/shot/rgb_nir/rgb_to_nir.py'],
-  'paper': 86.7},
- {'row': 'RGB->NIR',
-  'column': 'SOCKET',
-  'method': 'top-1',
-  'configs': ['configs/socket/rgb_nir/rgb_to_nir.py'],
-  'paper': 90.2},
- {'row': 'NIR->RGB',
-  'column': 'Unadapted',
-  'method': 'top-1',
-  'configs': ['configs/unadapted/rgb_nir/nir_to_rgb.py'],
-  'paper': 65.2},
- {'row': 'NIR->RGB',
-  'column': 'SHOT',
-  'method': 'top-1',
-  'configs': ['configs/shot/rgb_nir/nir_to_rgb.py'],
-  'paper': 92.2},
- {'row': 'NIR->RGB',
-  'column': 'SOCKET',
-  'method': 'top-1',
-  'configs': ['configs/socket/rgb_nir/nir_to_rgb.py'],
-  'paper': 92.7}]
+sources = {
+    'work_dirs/source/rgb_nir/rgb/source.pth': 'configs/source/rgb_nir/rgb.py',
+    'work_dirs/source/rgb_nir/nir/source.pth': 'configs/source/rgb_nir/nir.py'
+}
+cells = [{
+    'row': 'RGB->NIR',
+    'column': 'Unadapted',
+    'method': 'top-1',
+    'configs': ['configs/unadapted/rgb_nir/rgb_to_nir.py'],
+    'paper': 84.8
+}, {
+    'row': 'RGB->NIR',
+    'column': 'SHOT',
+    'method': 'top-1',
+    'configs': ['configs/shot/rgb_nir/rgb_to_nir.py'],
+    'paper': 86.7
+}, {
+    'row': 'RGB->NIR',
+    'column': 'SOCKET',
+    'method': 'top-1',
+    'configs': ['configs/socket/rgb_nir/rgb_to_nir.py'],
+    'paper': 90.2
+}, {
+    'row': 'NIR->RGB',
+    'column': 'Unadapted',
+    'method': 'top-1',
+    'configs': ['configs/unadapted/rgb_nir/nir_to_rgb.py'],
+    'paper': 65.2
+}, {
+    'row': 'NIR->RGB',
+    'column': 'SHOT',
+    'method': 'top-1',
+    'configs': ['configs/shot/rgb_nir/nir_to_rgb.py'],
+    'paper': 92.2
+}, {
+    'row': 'NIR->RGB',
+    'column': 'SOCKET',
+    'method': 'top-1',
+    'configs': ['configs/socket/rgb_nir/nir_to_rgb.py'],
+    'paper': 92.7
+}]

@@ -11,8 +11,7 @@ from .scenenet import SceneNetRGBDDataset
 from .transforms import LoadModality, depth_to_uint8
 
 __all__ = [
-    'GaussianNoiseDataset',
-    'DepthDataset', 'MultiModalDataset', 'MultiStreamDataset',
-    'LoadModality', 'depth_to_uint8', 'NYUDepthV2Dataset',
-    'ScanNetDepthDataset', 'SceneNetRGBDDataset'
+    'GaussianNoiseDataset', 'DepthDataset', 'MultiModalDataset',
+    'MultiStreamDataset', 'LoadModality', 'depth_to_uint8',
+    'NYUDepthV2Dataset', 'ScanNetDepthDataset', 'SceneNetRGBDDataset'
 ]

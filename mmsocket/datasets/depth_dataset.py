@@ -98,9 +98,8 @@ class DepthDataset(BaseDataset):
                 f'annotation file {self.ann_file} does not exist (generate '
                 'or convert the data first, see docs/dfdd_data.md)')
         annotations = load(self.ann_file)
-        if not isinstance(annotations, dict) or not {
-                'metainfo', 'data_list'
-        } <= set(annotations):
+        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
+                                                     } <= set(annotations):
             raise ValueError(f'{self.ann_file} is not a depth annotation '
                              'file (a dict with "metainfo" and "data_list", '
                              'see docs/dfdd_data.md)')

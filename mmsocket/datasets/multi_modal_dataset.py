@@ -69,9 +69,8 @@ class MultiModalDataset(BaseDataset):
 
     def load_data_list(self) -> List[dict]:
         annotations = load(self.ann_file)
-        if not isinstance(annotations, dict) or not {
-                'metainfo', 'data_list'
-        } <= set(annotations):
+        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
+                                                     } <= set(annotations):
             raise ValueError(f'{self.ann_file} is not an annotation file of '
                              'docs/data_format.md (a dict with "metainfo" '
                              'and "data_list")')

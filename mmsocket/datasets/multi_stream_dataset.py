@@ -55,8 +55,8 @@ class MultiStreamDataset:
             raise KeyError(f'primary stream {primary!r} is not one of '
                            f'{list(streams)}')
         self.primary = primary
-        streams, paired = self._derive_followers(dict(streams),
-                                                 dict(paired or {}))
+        streams, paired = self._derive_followers(
+            dict(streams), dict(paired or {}))
         self.streams = {
             name: DATASETS.build(ds) if isinstance(ds, dict) else ds
             for name, ds in streams.items() if ds is not None
@@ -147,6 +147,5 @@ def _sample_ids(dataset) -> Optional[list]:
     if not hasattr(dataset, 'get_data_info'):
         return None
     return [
-        dataset.get_data_info(i).get('sample_id')
-        for i in range(len(dataset))
+        dataset.get_data_info(i).get('sample_id') for i in range(len(dataset))
     ]

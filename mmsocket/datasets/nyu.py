@@ -49,7 +49,9 @@ class NYUDepthV2Dataset(DepthDataset):
     """
 
     METAINFO = dict(
-        dataset='nyu_depth_v2', depth_scale=1000.0, max_depth=10.0,
+        dataset='nyu_depth_v2',
+        depth_scale=1000.0,
+        max_depth=10.0,
         semantic_classes=())
 
     def __init__(self,
@@ -81,8 +83,7 @@ class NYUDepthV2Dataset(DepthDataset):
                 line = line.strip()
                 if not line:
                     continue
-                parts = (line.split(',') if layout == 'csv' else
-                         line.split())
+                parts = (line.split(',') if layout == 'csv' else line.split())
                 if len(parts) < 2:
                     sep = ',' if layout == 'csv' else ' '
                     raise ValueError(f'{self.ann_file}:{n}: expected '
@@ -92,10 +93,12 @@ class NYUDepthV2Dataset(DepthDataset):
                     continue  # BTS lists a few frames without depth
                 stem = osp.splitext(rgb)[0]
                 records.append({
-                    'sample_id': stem,
-                    'img_path': osp.join(self.img_prefix, rgb.lstrip('/')),
-                    'depth_path': osp.join(self.img_prefix,
-                                           depth.lstrip('/')),
+                    'sample_id':
+                    stem,
+                    'img_path':
+                    osp.join(self.img_prefix, rgb.lstrip('/')),
+                    'depth_path':
+                    osp.join(self.img_prefix, depth.lstrip('/')),
                 })
         meta = {'layout': layout, 'depth_scale': self.nyu_depth_scale}
         return meta, records

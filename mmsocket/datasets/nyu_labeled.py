@@ -16,7 +16,7 @@ The converter writes PNGs and annotation files of ``docs/dfdd_data.md``
 into its own output directory; the ``.mat`` file is only read.
 """
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 import cv2
 import numpy as np
@@ -98,8 +98,8 @@ def convert_nyu_labeled_mat(mat_path: str,
             if bad:
                 raise ValueError(f'split {split!r}: indices {bad[:5]} are '
                                  f'outside 1..{n} (1-based)')
-            kinds = ['rgb', 'depth'] + (['semantic', 'instance']
-                                         if with_labels else [])
+            kinds = ['rgb', 'depth'
+                     ] + (['semantic', 'instance'] if with_labels else [])
             for kind in kinds:
                 (out / split / kind).mkdir(parents=True, exist_ok=True)
             records = []
@@ -109,23 +109,24 @@ def convert_nyu_labeled_mat(mat_path: str,
                 rgb = np.asarray(f['images'][k]).transpose(2, 1, 0)
                 depth = np.asarray(f['depths'][k]).T
                 mm = np.clip(np.round(depth * 1000.0), 0, 65535)
-                maps = {'rgb': np.ascontiguousarray(rgb[..., ::-1]),
-                        'depth': mm.astype(np.uint16)}
+                maps = {
+                    'rgb': np.ascontiguousarray(rgb[..., ::-1]),
+                    'depth': mm.astype(np.uint16)
+                }
                 rec = {'sample_id': f'{split}/{int(i):05d}'}
                 if with_labels:
-                    maps['semantic'] = np.asarray(
-                        f['labels'][k]).T.astype(np.uint16)
-                    maps['instance'] = np.asarray(
-                        f['instances'][k]).T.astype(np.uint16)
-                for kind, keyname in (('rgb', 'img_path'),
-                                      ('depth', 'depth_path'),
-                                      ('semantic', 'sem_path'),
-                                      ('instance', 'inst_path')):
+                    maps['semantic'] = np.asarray(f['labels'][k]).T.astype(
+                        np.uint16)
+                    maps['instance'] = np.asarray(f['instances'][k]).T.astype(
+                        np.uint16)
+                for kind, keyname in (('rgb', 'img_path'), ('depth',
+                                                            'depth_path'),
+                                      ('semantic', 'sem_path'), ('instance',
+                                                                 'inst_path')):
                     if kind not in maps:
                         continue
                     rel = f'{split}/{kind}/{name}'
-                    if not cv2.imwrite(str(out / rel), maps[kind],
-                                       PNG_PARAMS):
+                    if not cv2.imwrite(str(out / rel), maps[kind], PNG_PARAMS):
                         raise OSError(f'cannot write {out / rel}')
                     rec[keyname] = rel
                 records.append(rec)

@@ -56,7 +56,9 @@ class ScanNetDepthDataset(DepthDataset):
     """
 
     METAINFO = dict(
-        dataset='scannet', depth_scale=1000.0, max_depth=10.0,
+        dataset='scannet',
+        depth_scale=1000.0,
+        max_depth=10.0,
         semantic_classes=())
 
     def __init__(self,
@@ -105,8 +107,8 @@ class ScanNetDepthDataset(DepthDataset):
                     'img_path': osp.join(rel, 'color', stem + '.jpg'),
                     'depth_path': osp.join(rel, 'depth', name),
                 }
-                for folder, key in (('label', 'sem_path'),
-                                    ('instance', 'inst_path')):
+                for folder, key in (('label', 'sem_path'), ('instance',
+                                                            'inst_path')):
                     if self.layout == 'frames_25k' and osp.isfile(
                             osp.join(root, rel, folder, name)):
                         rec[key] = osp.join(rel, folder, name)
@@ -114,7 +116,6 @@ class ScanNetDepthDataset(DepthDataset):
         if self.max_samples is not None and len(records) > self.max_samples:
             rng = np.random.default_rng(self.subset_seed)
             keep = np.sort(
-                rng.choice(len(records), int(self.max_samples),
-                           replace=False))
+                rng.choice(len(records), int(self.max_samples), replace=False))
             records = [records[i] for i in keep]
         return {'layout': self.layout, 'scenes': len(scenes)}, records

@@ -53,8 +53,8 @@ class SceneNetRGBDDataset(DepthDataset):
         **kwargs: Passed to :class:`DepthDataset`.
     """
 
-    METAINFO = dict(dataset='scenenet_rgbd', depth_scale=1000.0,
-                    semantic_classes=())
+    METAINFO = dict(
+        dataset='scenenet_rgbd', depth_scale=1000.0, semantic_classes=())
 
     def __init__(self,
                  ann_file: str,
@@ -109,8 +109,7 @@ class SceneNetRGBDDataset(DepthDataset):
         if self.max_samples is not None and len(records) > self.max_samples:
             rng = np.random.default_rng(self.subset_seed)
             keep = np.sort(
-                rng.choice(len(records), int(self.max_samples),
-                           replace=False))
+                rng.choice(len(records), int(self.max_samples), replace=False))
             records = [records[i] for i in keep]
         meta['inst_to_sem'] = mapping['trajectories']
         return meta, records

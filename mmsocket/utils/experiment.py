@@ -59,8 +59,8 @@ def prepare_config(cfg: Config,
             if loader:
                 loader.update(
                     num_workers=num_workers,
-                    persistent_workers=num_workers > 0 and loader.get(
-                        'persistent_workers', False))
+                    persistent_workers=num_workers > 0
+                    and loader.get('persistent_workers', False))
     if final_eval_only and cfg.get('train_dataloader') and cfg.get(
             'train_cfg'):
         # Evaluate once, after training.
@@ -70,8 +70,11 @@ def prepare_config(cfg: Config,
         if not keep_checkpoints:
             hooks = cfg.setdefault('default_hooks', {})
             ckpt = dict(hooks.get('checkpoint') or {})
-            ckpt.update(type='CheckpointHook', interval=-1, save_last=True,
-                        save_best=None)
+            ckpt.update(
+                type='CheckpointHook',
+                interval=-1,
+                save_last=True,
+                save_best=None)
             hooks['checkpoint'] = ckpt
     return cfg
 

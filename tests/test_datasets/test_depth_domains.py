@@ -8,14 +8,12 @@ import numpy as np
 import pytest
 
 from mmsocket.datasets import DepthDataset
-from mmsocket.datasets.synthetic import (DEPTH_DOMAIN_STYLES,
-                                         OBJECT_CLASSES,
+from mmsocket.datasets.synthetic import (DEPTH_DOMAIN_STYLES, OBJECT_CLASSES,
                                          generate_depth_domains,
                                          render_depth_sample)
 from mmsocket.datasets.synthetic.depth_domains import depth_sample_seed
 
-TINY = dict(n_real_train=4, n_real_test=2, n_sim=4, size=(32, 24),
-            workers=1)
+TINY = dict(n_real_train=4, n_real_test=2, n_sim=4, size=(32, 24), workers=1)
 
 
 def _files(root):
@@ -47,7 +45,8 @@ def test_layout_and_annotations(tiny):
         assert ann['metainfo']['semantic_classes'] == list(OBJECT_CLASSES)
         assert len(ann['data_list']) == counts[key]
         ds = DepthDataset(
-            rel, data_root=str(out),
+            rel,
+            data_root=str(out),
             require=('depth_path', 'sem_path', 'inst_path'))
         assert len(ds) == counts[key]
     rec = json.loads((out / 'annotations/sim.json').read_text())['data_list']
@@ -64,8 +63,8 @@ def test_files_match_the_renderer(tiny):
     maps = render_depth_sample(DEPTH_DOMAIN_STYLES['real'],
                                depth_sample_seed(0, 'real', 'test', 1),
                                (32, 24))
-    stored = cv2.imread(str(out / 'real/test/depth/000001.png'),
-                        cv2.IMREAD_UNCHANGED)
+    stored = cv2.imread(
+        str(out / 'real/test/depth/000001.png'), cv2.IMREAD_UNCHANGED)
     np.testing.assert_array_equal(stored, maps['depth'])
     rgb = cv2.imread(str(out / 'real/test/rgb/000001.png'))
     np.testing.assert_array_equal(rgb[..., ::-1], maps['rgb'])
@@ -76,8 +75,8 @@ def test_files_match_the_renderer(tiny):
 def test_max_depth_marks_invalid():
     seed = depth_sample_seed(0, 'real', 'train', 0)
     full = render_depth_sample(DEPTH_DOMAIN_STYLES['real'], seed, (32, 24))
-    capped = render_depth_sample(DEPTH_DOMAIN_STYLES['real'], seed, (32, 24),
-                                 max_depth=2.0)
+    capped = render_depth_sample(
+        DEPTH_DOMAIN_STYLES['real'], seed, (32, 24), max_depth=2.0)
     far = full['depth'] > 2000
     assert far.any() and (capped['depth'][far] == 0).all()
     np.testing.assert_array_equal(capped['depth'][~far], full['depth'][~far])

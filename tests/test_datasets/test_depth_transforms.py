@@ -9,8 +9,7 @@ from mmengine.structures import BaseDataElement
 
 from mmsocket.datasets.transforms import (DenseCenterCrop, DenseRandomCrop,
                                           DenseRandomFlip, DenseRandomRotate,
-                                          DenseResize,
-                                          LoadDepthAnnotation,
+                                          DenseResize, LoadDepthAnnotation,
                                           LoadSemanticAnnotation,
                                           PackDepthInputs)
 from mmsocket.registry import TRANSFORMS
@@ -57,8 +56,7 @@ def test_load_depth_values(tmp_path):
     np.testing.assert_allclose(
         out['gt_depth'], [[0, 0, 0], [0, 0.002, 1.0]], rtol=1e-6)
     # 8-bit NYU-v2 training PNGs of Hu et al.: 255 <-> 10 m.
-    cv2.imwrite(str(tmp_path / 'd8.png'), np.array([[0, 51, 255]],
-                                                   np.uint8))
+    cv2.imwrite(str(tmp_path / 'd8.png'), np.array([[0, 51, 255]], np.uint8))
     out = LoadDepthAnnotation(depth_scale=25.5)(
         dict(depth_path=str(tmp_path / 'd8.png')))
     np.testing.assert_allclose(out['gt_depth'], [[0, 2.0, 10.0]], rtol=1e-6)
@@ -125,8 +123,8 @@ def test_flip_mirrors_the_pattern(tmp_path):
     ])
     out = pipeline(_coded_sample(tmp_path))
     # The left column now holds the old right column.
-    np.testing.assert_allclose(out['gt_depth'][:, 0],
-                               (np.arange(H) * W + W) / 1000, rtol=1e-6)
+    np.testing.assert_allclose(
+        out['gt_depth'][:, 0], (np.arange(H) * W + W) / 1000, rtol=1e-6)
     assert out['flip'] and out['flip_direction'] == 'horizontal'
 
 
@@ -151,21 +149,22 @@ def test_resize_from_another_resolution(tmp_path):
     with pytest.raises(ValueError, match='gt_depth'):
         bad(sample)
     with pytest.raises(ValueError, match='gt_depth'):
-        Compose(pipeline.transforms[:2] +
-                [DenseRandomCrop((3, 3))])(sample)
+        Compose(pipeline.transforms[:2] + [DenseRandomCrop((3, 3))])(sample)
 
 
 def test_pack_contract(tmp_path):
     sample = _coded_sample(tmp_path)
-    base = [dict(type='LoadImageFromFile'), dict(type='LoadDepthAnnotation'),
-            dict(type='LoadSemanticAnnotation')]
+    base = [
+        dict(type='LoadImageFromFile'),
+        dict(type='LoadDepthAnnotation'),
+        dict(type='LoadSemanticAnnotation')
+    ]
     out = Compose(base + [dict(type='PackDepthInputs')])(dict(sample))
     inputs, s = out['inputs'], out['data_samples']
     assert set(out) == {'inputs', 'data_samples'}
     assert inputs.dtype == torch.uint8 and inputs.shape == (3, H, W)
     assert isinstance(s, BaseDataElement)
-    assert s.gt_depth.dtype == torch.float32 and s.gt_depth.shape == (1, H,
-                                                                        W)
+    assert s.gt_depth.dtype == torch.float32 and s.gt_depth.shape == (1, H, W)
     assert s.gt_sem.dtype == torch.int64 and s.gt_sem.shape == (H, W)
     assert 'gt_inst' not in s
     assert s.img_path == sample['img_path']
@@ -174,12 +173,14 @@ def test_pack_contract(tmp_path):
     # BGR kept (as PackInputs): the array cv2 wrote comes back as it was,
     # its last (red) channel being the constant 7.
     assert torch.all(inputs[2] == 7)
-    rgb = Compose(base + [dict(type='PackDepthInputs',
-                               to_rgb=True)])(dict(sample))['inputs']
+    rgb = Compose(base + [dict(type='PackDepthInputs', to_rgb=True)])(
+        dict(sample))['inputs']
     assert torch.equal(rgb, inputs.flip(0))
     # Image only (a simulated set without depth, no semantic map).
-    out = Compose([dict(type='LoadImageFromFile'),
-                   dict(type='PackDepthInputs')])(dict(sample))
+    out = Compose(
+        [dict(type='LoadImageFromFile'),
+         dict(type='PackDepthInputs')])(
+             dict(sample))
     assert 'gt_depth' not in out['data_samples']
     assert 'gt_sem' not in out['data_samples']
 
@@ -189,8 +190,8 @@ def test_registered_and_checked():
                  'DenseResize', 'DenseRandomFlip', 'DenseCenterCrop',
                  'DenseRandomCrop', 'PackDepthInputs'):
         assert TRANSFORMS.get(name) is not None, name
-    assert isinstance(TRANSFORMS.build(dict(type='DenseResize', scale=8)),
-                      DenseResize)
+    assert isinstance(
+        TRANSFORMS.build(dict(type='DenseResize', scale=8)), DenseResize)
     assert isinstance(
         TRANSFORMS.build(dict(type='DenseRandomFlip', prob=0.5)),
         DenseRandomFlip)

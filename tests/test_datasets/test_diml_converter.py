@@ -72,11 +72,13 @@ def test_pairs_and_depth_values(converted):
             osp.join(out, r['depth_path']), cv2.IMREAD_UNCHANGED)
         np.testing.assert_array_equal(rgb, s['rgb'])
         np.testing.assert_array_equal(depth, s['depth'])  # mm, unchanged
-    living = [r for r in recs if r['source'].endswith(
-        tuple(s['name'] for s in converted['tree']['samples']
-              if s['folder'] == '12_Livingroom'))]
-    assert living and all(
-        r['gt_label'] == DIML_TR_CLASSES.index('living_room') for r in living)
+    living = [
+        r for r in recs if r['source'].endswith(
+            tuple(s['name'] for s in converted['tree']['samples']
+                  if s['folder'] == '12_Livingroom'))
+    ]
+    assert living and all(r['gt_label'] == DIML_TR_CLASSES.index('living_room')
+                          for r in living)
 
 
 def test_configs_load(converted):
@@ -115,7 +117,9 @@ def test_ti_from_sunrgbd(converted):
         ti_classes=('bedroom', ))
     sun_out = str(tmp / 'sunrgbd')
     convert_sunrgbd(
-        sun['root'], sun_out, tr_classes=('kitchen', ),
+        sun['root'],
+        sun_out,
+        tr_classes=('kitchen', ),
         ti_classes=('bedroom', ))
     cfg = Config.fromfile(osp.join(CFG, 'diml_rgb2depth.py'))
     streams = cfg.train_dataloader.dataset.streams
@@ -130,8 +134,9 @@ def test_cli_and_source_untouched(converted, capsys):
     from tools.dataset_converters.diml import main
     tmp = converted['tmp']
     out = str(tmp / 'cli')
-    assert main([converted['tree']['root'], '--out', out, '--splits',
-                 'train', 'test']) == 0
+    assert main(
+        [converted['tree']['root'], '--out', out, '--splits', 'train',
+         'test']) == 0
     assert 'TI total: 36' in capsys.readouterr().out
     assert main([converted['tree']['root'], '--out', out]) == 1
     assert tree_digest(str(tmp / 'src')) == converted['before']

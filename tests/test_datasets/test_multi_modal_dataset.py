@@ -110,8 +110,8 @@ def test_loads_each_modality(tiny, modality):
             assert (img[0, 0] == 0).all()
             expected_row = {0: 26, 1: 51, 2: 76}[rec['gt_label']]
             assert (img[1] == expected_row).all()
-            expected = np.round(depth.astype(np.float64) / 10000 *
-                                255).astype(np.uint8)
+            expected = np.round(depth.astype(np.float64) / 10000 * 255).astype(
+                np.uint8)
             # float32 rounding may move exact .5 ties by one.
             assert np.abs(img[..., 0].astype(int) - expected).max() <= 1
             assert (img[..., 0] == img[..., 1]).all()

@@ -51,16 +51,22 @@ def _nyu_csv_tree(root, n_test=3, n_train=2):
 def test_nyu_csv_layout(tmp_path):
     _nyu_csv_tree(tmp_path)
     test = DATASETS.build(
-        dict(type='NYUDepthV2Dataset', data_root=str(tmp_path),
-             ann_file='data/nyu2_test.csv', pipeline=DEPTH_PIPELINE))
+        dict(
+            type='NYUDepthV2Dataset',
+            data_root=str(tmp_path),
+            ann_file='data/nyu2_test.csv',
+            pipeline=DEPTH_PIPELINE))
     assert len(test) == 3 and test.metainfo['layout'] == 'csv'
     s = test[2]['data_samples']
     assert float(s.gt_depth.unique()) == pytest.approx(1.002)
     # 8-bit training depth: 51 / 25.5 = 2 m.
     train = DATASETS.build(
-        dict(type='NYUDepthV2Dataset', data_root=str(tmp_path),
-             ann_file='data/nyu2_train.csv', depth_scale=25.5,
-             pipeline=DEPTH_PIPELINE))
+        dict(
+            type='NYUDepthV2Dataset',
+            data_root=str(tmp_path),
+            ann_file='data/nyu2_train.csv',
+            depth_scale=25.5,
+            pipeline=DEPTH_PIPELINE))
     assert len(train) == 2
     assert float(train[0]['data_samples'].gt_depth.unique()) == \
         pytest.approx(2.0)
@@ -72,17 +78,19 @@ def test_nyu_bts_layout(tmp_path):
     for scene, i in (('bathroom', 45), ('bedroom', 55), ('kitchen', 1)):
         d = root / 'official_splits/test' / scene
         _rgb(d / f'rgb_{i:05d}.jpg', h=12, w=16)
-        _png(d / f'sync_depth_{i:05d}.png', np.full((12, 16), 2500,
-                                                    np.uint16))
+        _png(d / f'sync_depth_{i:05d}.png', np.full((12, 16), 2500, np.uint16))
         lines.append(f'{scene}/rgb_{i:05d}.jpg {scene}/sync_depth_{i:05d}'
                      '.png 518.8579')
     lines.append('study/rgb_00099.jpg None 518.8579')  # skipped
-    (root / 'nyudepthv2_test_files_with_gt.txt').write_text(
-        '\n'.join(lines) + '\n')
+    (root / 'nyudepthv2_test_files_with_gt.txt').write_text('\n'.join(lines) +
+                                                            '\n')
     ds = DATASETS.build(
-        dict(type='NYUDepthV2Dataset', data_root=str(root),
-             ann_file='nyudepthv2_test_files_with_gt.txt',
-             img_prefix='official_splits/test', pipeline=DEPTH_PIPELINE))
+        dict(
+            type='NYUDepthV2Dataset',
+            data_root=str(root),
+            ann_file='nyudepthv2_test_files_with_gt.txt',
+            img_prefix='official_splits/test',
+            pipeline=DEPTH_PIPELINE))
     assert len(ds) == 3 and ds.metainfo['layout'] == 'bts'
     assert ds.get_data_info(0)['sample_id'] == 'bathroom/rgb_00045'
     s = ds[1]['data_samples']
@@ -93,22 +101,32 @@ def test_nyu_bts_layout(tmp_path):
 def test_nyu_errors(tmp_path):
     _nyu_csv_tree(tmp_path)
     with pytest.raises(FileNotFoundError, match='nyu2_val.csv'):
-        DATASETS.build(dict(type='NYUDepthV2Dataset',
-                            data_root=str(tmp_path),
-                            ann_file='data/nyu2_val.csv'))
+        DATASETS.build(
+            dict(
+                type='NYUDepthV2Dataset',
+                data_root=str(tmp_path),
+                ann_file='data/nyu2_val.csv'))
     (tmp_path / 'data/nyu2_test/00001_depth.png').unlink()
     with pytest.raises(FileNotFoundError, match='00001_depth.png'):
-        DATASETS.build(dict(type='NYUDepthV2Dataset',
-                            data_root=str(tmp_path),
-                            ann_file='data/nyu2_test.csv'))
+        DATASETS.build(
+            dict(
+                type='NYUDepthV2Dataset',
+                data_root=str(tmp_path),
+                ann_file='data/nyu2_test.csv'))
     (tmp_path / 'bad.csv').write_text('only_one_column.png\n')
     with pytest.raises(ValueError, match='bad.csv:1'):
-        DATASETS.build(dict(type='NYUDepthV2Dataset',
-                            data_root=str(tmp_path), ann_file='bad.csv'))
+        DATASETS.build(
+            dict(
+                type='NYUDepthV2Dataset',
+                data_root=str(tmp_path),
+                ann_file='bad.csv'))
     (tmp_path / 'empty.csv').write_text('\n')
     with pytest.raises(ValueError, match='no samples'):
-        DATASETS.build(dict(type='NYUDepthV2Dataset',
-                            data_root=str(tmp_path), ann_file='empty.csv'))
+        DATASETS.build(
+            dict(
+                type='NYUDepthV2Dataset',
+                data_root=str(tmp_path),
+                ann_file='empty.csv'))
 
 
 # ----------------------------------------------------------------- ScanNet
@@ -128,8 +146,11 @@ def _scannet_export(root, scenes=('scene0000_00', 'scene0001_01'), n=5):
 def test_scannet_export_layout(tmp_path):
     _scannet_export(tmp_path)
     ds = DATASETS.build(
-        dict(type='ScanNetDepthDataset', data_root=str(tmp_path),
-             ann_file='scannetv2_val.txt', pipeline=DEPTH_PIPELINE))
+        dict(
+            type='ScanNetDepthDataset',
+            data_root=str(tmp_path),
+            ann_file='scannetv2_val.txt',
+            pipeline=DEPTH_PIPELINE))
     assert len(ds) == 10
     # Numeric frame order (not 0, 1, 10, 2...), colour paired by number.
     info = ds.get_data_info(3)
@@ -140,15 +161,26 @@ def test_scannet_export_layout(tmp_path):
     assert float(out['data_samples'].gt_depth.unique()) == \
         pytest.approx(0.4)
     step = DATASETS.build(
-        dict(type='ScanNetDepthDataset', data_root=str(tmp_path),
-             ann_file='scannetv2_val.txt', frame_step=2))
+        dict(
+            type='ScanNetDepthDataset',
+            data_root=str(tmp_path),
+            ann_file='scannetv2_val.txt',
+            frame_step=2))
     assert len(step) == 6
     sub = DATASETS.build(
-        dict(type='ScanNetDepthDataset', data_root=str(tmp_path),
-             ann_file='scannetv2_val.txt', max_samples=4, subset_seed=1))
+        dict(
+            type='ScanNetDepthDataset',
+            data_root=str(tmp_path),
+            ann_file='scannetv2_val.txt',
+            max_samples=4,
+            subset_seed=1))
     again = DATASETS.build(
-        dict(type='ScanNetDepthDataset', data_root=str(tmp_path),
-             ann_file='scannetv2_val.txt', max_samples=4, subset_seed=1))
+        dict(
+            type='ScanNetDepthDataset',
+            data_root=str(tmp_path),
+            ann_file='scannetv2_val.txt',
+            max_samples=4,
+            subset_seed=1))
     ids = [sub.get_data_info(i)['sample_id'] for i in range(len(sub))]
     assert len(ids) == 4 and len(set(ids)) == 4
     assert ids == [again.get_data_info(i)['sample_id'] for i in range(4)]
@@ -163,13 +195,17 @@ def test_scannet_frames_25k_layout(tmp_path):
         _png(d / 'instance' / f'{i:06d}.png', np.full((6, 8), 2, np.uint8))
     (tmp_path / 'scenes.txt').write_text('scene0002_00\n')
     ds = DATASETS.build(
-        dict(type='ScanNetDepthDataset', data_root=str(tmp_path),
-             ann_file='scenes.txt', layout='frames_25k',
-             pipeline=[dict(type='LoadImageFromFile'),
-                       dict(type='LoadDepthAnnotation'),
-                       dict(type='LoadSemanticAnnotation',
-                            with_instance=True),
-                       dict(type='PackDepthInputs')]))
+        dict(
+            type='ScanNetDepthDataset',
+            data_root=str(tmp_path),
+            ann_file='scenes.txt',
+            layout='frames_25k',
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadDepthAnnotation'),
+                dict(type='LoadSemanticAnnotation', with_instance=True),
+                dict(type='PackDepthInputs')
+            ]))
     assert len(ds) == 3
     s = ds[2]['data_samples']
     assert int(s.gt_sem.unique()) == 5 and int(s.gt_inst.unique()) == 2
@@ -180,17 +216,25 @@ def test_scannet_errors(tmp_path):
     _scannet_export(tmp_path)
     (tmp_path / 'scans/scene0001_01/color/4.jpg').unlink()
     with pytest.raises(FileNotFoundError, match='color/4.jpg'):
-        DATASETS.build(dict(type='ScanNetDepthDataset',
-                            data_root=str(tmp_path),
-                            ann_file='scannetv2_val.txt'))
+        DATASETS.build(
+            dict(
+                type='ScanNetDepthDataset',
+                data_root=str(tmp_path),
+                ann_file='scannetv2_val.txt'))
     (tmp_path / 'other.txt').write_text('scene0999_00\n')
     with pytest.raises(FileNotFoundError, match='scene0999_00'):
-        DATASETS.build(dict(type='ScanNetDepthDataset',
-                            data_root=str(tmp_path), ann_file='other.txt'))
+        DATASETS.build(
+            dict(
+                type='ScanNetDepthDataset',
+                data_root=str(tmp_path),
+                ann_file='other.txt'))
     with pytest.raises(ValueError, match='layout'):
-        DATASETS.build(dict(type='ScanNetDepthDataset',
-                            data_root=str(tmp_path),
-                            ann_file='scannetv2_val.txt', layout='sens'))
+        DATASETS.build(
+            dict(
+                type='ScanNetDepthDataset',
+                data_root=str(tmp_path),
+                ann_file='scannetv2_val.txt',
+                layout='sens'))
 
 
 # ---------------------------------------------------------------- SceneNet
@@ -205,8 +249,16 @@ def _scenenet_tree(root, trajectories=('0/1', '0/7'), frames=(0, 25, 50)):
             inst[0, 0] = 9  # an instance missing from the table
             _png(root / t / 'instance' / f'{f}.png', inst)
     export = {
-        'metainfo': {'semantic_classes': ['void', 'wall', 'chair']},
-        'trajectories': {t: {'0': 1, '3': 2} for t in trajectories}
+        'metainfo': {
+            'semantic_classes': ['void', 'wall', 'chair']
+        },
+        'trajectories': {
+            t: {
+                '0': 1,
+                '3': 2
+            }
+            for t in trajectories
+        }
     }
     (root / 'scenenet_val_instances.json').write_text(json.dumps(export))
 
@@ -214,12 +266,17 @@ def _scenenet_tree(root, trajectories=('0/1', '0/7'), frames=(0, 25, 50)):
 def test_scenenet_layout_and_semantic_from_instances(tmp_path):
     _scenenet_tree(tmp_path)
     ds = DATASETS.build(
-        dict(type='SceneNetRGBDDataset', data_root=str(tmp_path),
-             ann_file='scenenet_val_instances.json', require=('inst_path', ),
-             pipeline=[dict(type='LoadImageFromFile'),
-                       dict(type='LoadSemanticAnnotation'),
-                       dict(type='DenseCenterCrop', crop_size=(6, 4)),
-                       dict(type='PackDepthInputs')]))
+        dict(
+            type='SceneNetRGBDDataset',
+            data_root=str(tmp_path),
+            ann_file='scenenet_val_instances.json',
+            require=('inst_path', ),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadSemanticAnnotation'),
+                dict(type='DenseCenterCrop', crop_size=(6, 4)),
+                dict(type='PackDepthInputs')
+            ]))
     assert len(ds) == 6
     assert ds.semantic_classes == ('void', 'wall', 'chair')
     assert ds.get_data_info(1)['sample_id'] == '0/1/25'
@@ -233,9 +290,13 @@ def test_scenenet_layout_and_semantic_from_instances(tmp_path):
         dict(ds.get_data_info(0)))
     assert full['gt_sem'][0, 0] == 0  # unknown instance -> void
     sub = DATASETS.build(
-        dict(type='SceneNetRGBDDataset', data_root=str(tmp_path),
-             ann_file='scenenet_val_instances.json', frame_step=2,
-             with_depth=True, require=('depth_path', )))
+        dict(
+            type='SceneNetRGBDDataset',
+            data_root=str(tmp_path),
+            ann_file='scenenet_val_instances.json',
+            frame_step=2,
+            with_depth=True,
+            require=('depth_path', )))
     assert len(sub) == 4
 
 
@@ -243,18 +304,28 @@ def test_scenenet_errors(tmp_path):
     _scenenet_tree(tmp_path)
     (tmp_path / 'bad.json').write_text(json.dumps({'0/1': {}}))
     with pytest.raises(ValueError, match='trajectories'):
-        DATASETS.build(dict(type='SceneNetRGBDDataset',
-                            data_root=str(tmp_path), ann_file='bad.json'))
+        DATASETS.build(
+            dict(
+                type='SceneNetRGBDDataset',
+                data_root=str(tmp_path),
+                ann_file='bad.json'))
     (tmp_path / 'more.json').write_text(
-        json.dumps({'trajectories': {'3/300': {}}}))
+        json.dumps({'trajectories': {
+            '3/300': {}
+        }}))
     with pytest.raises(FileNotFoundError, match='3/300'):
-        DATASETS.build(dict(type='SceneNetRGBDDataset',
-                            data_root=str(tmp_path), ann_file='more.json'))
+        DATASETS.build(
+            dict(
+                type='SceneNetRGBDDataset',
+                data_root=str(tmp_path),
+                ann_file='more.json'))
     (tmp_path / '0/7/instance/50.png').unlink()
     with pytest.raises(FileNotFoundError, match='instance/50.png'):
-        DATASETS.build(dict(type='SceneNetRGBDDataset',
-                            data_root=str(tmp_path),
-                            ann_file='scenenet_val_instances.json'))
+        DATASETS.build(
+            dict(
+                type='SceneNetRGBDDataset',
+                data_root=str(tmp_path),
+                ann_file='scenenet_val_instances.json'))
 
 
 def test_scenenet_export_tables():
@@ -269,18 +340,29 @@ def test_scenenet_export_tables():
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     trajs = [
-        NS(render_path='0/1', instances=[
-            NS(instance_id=1, semantic_english='wall'),
-            NS(instance_id=4, semantic_english='chair'),
-            NS(instance_id=5, semantic_english='')]),
-        NS(render_path='0/2', instances=[
-            NS(instance_id=2, semantic_english='bed')]),
+        NS(render_path='0/1',
+           instances=[
+               NS(instance_id=1, semantic_english='wall'),
+               NS(instance_id=4, semantic_english='chair'),
+               NS(instance_id=5, semantic_english='')
+           ]),
+        NS(render_path='0/2',
+           instances=[NS(instance_id=2, semantic_english='bed')]),
     ]
     out = tool.instance_tables(trajs)
-    assert out['metainfo']['semantic_classes'] == ['void', 'bed', 'chair',
-                                                   'wall']
-    assert out['trajectories'] == {'0/1': {'1': 3, '4': 2, '5': 0},
-                                   '0/2': {'2': 1}}
+    assert out['metainfo']['semantic_classes'] == [
+        'void', 'bed', 'chair', 'wall'
+    ]
+    assert out['trajectories'] == {
+        '0/1': {
+            '1': 3,
+            '4': 2,
+            '5': 0
+        },
+        '0/2': {
+            '2': 1
+        }
+    }
     fixed = tool.instance_tables(trajs, classes=['wall', 'chair'])
     assert fixed['metainfo']['semantic_classes'] == ['void', 'wall', 'chair']
     assert fixed['trajectories']['0/2'] == {'2': 0}
@@ -312,12 +394,11 @@ def _labeled_mat(path, n=4):
         f['instances'] = np.ones((n, w, h), np.uint8)
         refs = []
         for name in ('bed', 'chair'):
-            ds = f.create_dataset(f'#refs#/{name}',
-                                  data=np.array([[ord(c)] for c in name],
-                                                np.uint16))
+            ds = f.create_dataset(
+                f'#refs#/{name}',
+                data=np.array([[ord(c)] for c in name], np.uint16))
             refs.append(ds.ref)
-        f.create_dataset('names', data=np.array([refs]),
-                         dtype=h5py.ref_dtype)
+        f.create_dataset('names', data=np.array([refs]), dtype=h5py.ref_dtype)
 
 
 def test_nyu_labeled_mat_converter(tmp_path):
@@ -326,19 +407,24 @@ def test_nyu_labeled_mat_converter(tmp_path):
     mat = tmp_path / 'nyu_depth_v2_labeled.mat'
     _labeled_mat(str(mat))
     (tmp_path / 'test.txt').write_text('2\n4\n')
-    splits = {'test': read_split_indices(str(tmp_path / 'test.txt'))[
-        'indices']}
+    splits = {
+        'test': read_split_indices(str(tmp_path / 'test.txt'))['indices']
+    }
     before = mat.read_bytes()
     counts = convert_nyu_labeled_mat(str(mat), str(tmp_path / 'out'), splits)
     assert counts == {'test': 2} and mat.read_bytes() == before
     ds = DATASETS.build(
-        dict(type='DepthDataset', data_root=str(tmp_path / 'out'),
-             ann_file='annotations/test.json',
-             require=('depth_path', 'sem_path'),
-             pipeline=[dict(type='LoadImageFromFile'),
-                       dict(type='LoadDepthAnnotation'),
-                       dict(type='LoadSemanticAnnotation'),
-                       dict(type='PackDepthInputs', to_rgb=True)]))
+        dict(
+            type='DepthDataset',
+            data_root=str(tmp_path / 'out'),
+            ann_file='annotations/test.json',
+            require=('depth_path', 'sem_path'),
+            pipeline=[
+                dict(type='LoadImageFromFile'),
+                dict(type='LoadDepthAnnotation'),
+                dict(type='LoadSemanticAnnotation'),
+                dict(type='PackDepthInputs', to_rgb=True)
+            ]))
     assert len(ds) == 2
     assert ds.semantic_classes == ('void', 'bed', 'chair')
     out = ds[1]  # frame 4 (1-based)
@@ -350,5 +436,5 @@ def test_nyu_labeled_mat_converter(tmp_path):
     assert float(s.gt_depth[0, 3, 3]) == pytest.approx(4.0)
     assert (s.gt_sem[:, 4:] == 2).all() and (s.gt_sem[:, :4] == 0).all()
     with pytest.raises(ValueError, match='outside 1..4'):
-        convert_nyu_labeled_mat(str(mat), str(tmp_path / 'bad'),
-                                {'test': [0, 5]})
+        convert_nyu_labeled_mat(
+            str(mat), str(tmp_path / 'bad'), {'test': [0, 5]})

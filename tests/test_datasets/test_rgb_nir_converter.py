@@ -105,8 +105,7 @@ def test_source_config_rgb_and_nir(converted):
             d.data_root, d.modality = out, modality
             ds = DATASETS.build(d)
             assert ds[0]['inputs'].shape == (3, 224, 224)
-            assert ds.get_data_info(0)['img_path'].endswith(
-                f'/{modality}.png')
+            assert ds.get_data_info(0)['img_path'].endswith(f'/{modality}.png')
     assert len(DATASETS.build(cfg.val_dataloader.dataset)) == 6
 
 
@@ -140,10 +139,11 @@ def test_errors_name_the_file(tmp_path):
     assert not osp.exists(tmp_path / 'out')
     # a category in neither list
     os.makedirs(osp.join(root, 'desert'))
-    cv2.imwrite(osp.join(root, 'desert', '0100_rgb.tiff'),
-                np.zeros((4, 4, 3), np.uint8))
-    cv2.imwrite(osp.join(root, 'desert', '0100_nir.tiff'),
-                np.zeros((4, 4), np.uint8))
+    cv2.imwrite(
+        osp.join(root, 'desert', '0100_rgb.tiff'), np.zeros((4, 4, 3),
+                                                            np.uint8))
+    cv2.imwrite(
+        osp.join(root, 'desert', '0100_nir.tiff'), np.zeros((4, 4), np.uint8))
     with pytest.raises(ConversionError, match="'desert'"):
         convert_rgb_nir(root, str(tmp_path / 'out'))
     # empty TI set: only TR categories requested as TI are absent

@@ -43,8 +43,8 @@ def test_decode_hand_values():
     stored = np.array([9872, 6465, 0, 8], np.uint16)
     np.testing.assert_array_equal(
         decode_sunrgbd_depth(stored), [1234, 9000, 0, 1])
-    np.testing.assert_array_equal(encode_sunrgbd_depth(np.array([1234, 9000])),
-                                  [9872, 6465])
+    np.testing.assert_array_equal(
+        encode_sunrgbd_depth(np.array([1234, 9000])), [9872, 6465])
     mm = np.arange(0, 65536, 7, dtype=np.uint16)
     np.testing.assert_array_equal(
         decode_sunrgbd_depth(encode_sunrgbd_depth(mm)), mm)
@@ -73,7 +73,8 @@ def test_counts_classes_and_meta(converted):
     assert counts['ti_total'] == 16
     assert counts['skipped_unknown_class'] == {}
     assert counts['missing_tr_classes'] == {}
-    assert counts['samples_per_subset']['xtion/sun3ddata'] == 11  # 21 round-robin
+    assert counts['samples_per_subset'][
+        'xtion/sun3ddata'] == 11  # 21 round-robin
     meta = _load(osp.join(out, 'meta.json'))
     assert meta['tr_classes'] == list(SUNRGBD_TR_CLASSES)
     assert meta['ti_classes'] == list(SUNRGBD_TI_CLASSES)
@@ -141,8 +142,8 @@ def test_loads_through_config_pipelines(converted):
     assert vds[0]['data_samples'].gt_label.item() in range(17)
     # the depth pipeline's first step maps 1234 mm to round(1.234/8*255)
     loader = LoadModality(depth_range=cfg.depth_range)
-    res = loader(dict(img_path=vds.get_data_info(0)['img_path'],
-                      modality='depth'))
+    res = loader(
+        dict(img_path=vds.get_data_info(0)['img_path'], modality='depth'))
     assert res['img'][0, 0].tolist() == [39, 39, 39]
 
     src_cfg = Config.fromfile(

@@ -11,12 +11,13 @@ import pytest
 
 from mmsocket.datasets.synthetic import (OBJECT_CLASSES, SCENE_CLASSES,
                                          SENSORS, TI_CLASSES, TR_CLASSES,
-                                         Box, Camera, Cylinder, Material,
-                                         PointLight, Room, Scene,
-                                         SceneObject, Sphere,
                                          generate_transfer_benchmark,
-                                         get_sensor, render, render_sample,
+                                         get_sensor, render_sample,
                                          sample_seed, summarize)
+from mmsocket.datasets.synthetic.renderer import (Box, Camera, Cylinder,
+                                                  Material, PointLight, Room,
+                                                  Scene, SceneObject, Sphere,
+                                                  render)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = dict(n_tr_per_class=2, n_ti_per_class=2, n_test_per_class=1)
@@ -98,13 +99,14 @@ def test_render_primitives_and_pose():
         (Sphere((2.0, 1.0, 4.0), 0.5, m), 3.0),
         (Cylinder((2.0, 3.0), (0.0, 2.0), 0.4, m), 2.1),
         # A 45-degree box shows its vertical edge at 3 - sqrt(0.5).
-        (Box((2.0, 1.0, 3.0), (1.0, 2.0, 1.0), m, yaw=45.0),
-         2.5 - np.sqrt(0.5)),
+        (Box((2.0, 1.0, 3.0), (1.0, 2.0, 1.0), m,
+             yaw=45.0), 2.5 - np.sqrt(0.5)),
     ]
     for prim, expected in cases:
-        out = render(_scene([SceneObject([prim], 5)]),
-                     Camera(21, 21, 60.0, (2.0, 1.0, 0.5)),
-                     shadows=False)
+        out = render(
+            _scene([SceneObject([prim], 5)]),
+            Camera(21, 21, 60.0, (2.0, 1.0, 0.5)),
+            shadows=False)
         assert out['depth'][10, 10] == pytest.approx(expected, abs=1e-5)
         assert out['semantic'][10, 10] == 5
     # Yaw 90 looks along +x: the wall x = 4 is 2 m away.
@@ -117,10 +119,12 @@ def test_render_primitives_and_pose():
 
 
 def test_supersample_and_textures():
-    tex = Material((0.8, 0.8, 0.8), texture='checker', texture_scale=0.3,
+    tex = Material((0.8, 0.8, 0.8),
+                   texture='checker',
+                   texture_scale=0.3,
                    texture_contrast=0.8)
-    scene = _scene([SceneObject([Box((2.0, 1.0, 3.0), (2.0, 2.0, 0.2),
-                                     tex)], 7)])
+    scene = _scene(
+        [SceneObject([Box((2.0, 1.0, 3.0), (2.0, 2.0, 0.2), tex)], 7)])
     cam = Camera(24, 18, 60.0, (2.0, 1.0, 0.5))
     out = render(scene, cam, supersample=3)
     assert out['rgb'].shape == (18, 24, 3)
@@ -133,8 +137,10 @@ def test_supersample_and_textures():
 
 
 def test_noise_free_sensor_depth():
-    box = SceneObject([Box((2.0, 0.75, 3.0), (1.0, 1.5, 1.0),
-                           Material((0.6, 0.6, 0.6), nir=0.7))], 10)
+    box = SceneObject([
+        Box((2.0, 0.75, 3.0),
+            (1.0, 1.5, 1.0), Material((0.6, 0.6, 0.6), nir=0.7))
+    ], 10)
     scene = _scene([box])
     for name, sensor in SENSORS.items():
         ideal = sensor.noise_free()
@@ -157,8 +163,10 @@ def test_noise_free_sensor_depth():
 
 def test_sensors_differ():
     # A flat wall 3 m ahead, filling the view.
-    wall = SceneObject([Box((2.0, 1.5, 3.55), (4.0, 3.0, 0.1),
-                            Material((0.6, 0.6, 0.6), nir=0.7))], 1)
+    wall = SceneObject([
+        Box((2.0, 1.5, 3.55),
+            (4.0, 3.0, 0.1), Material((0.6, 0.6, 0.6), nir=0.7))
+    ], 1)
     scene = _scene([wall])
     stats = {}
     for name, sensor in SENSORS.items():
@@ -180,8 +188,9 @@ def test_sensors_differ():
     assert stats['realsense'][1] > stats['kv2'][1]
     # Colour responses differ on the same view.
     rgbs = [
-        s.capture(render(scene, s.camera((2.0, 1.5, 0.5))),
-                  np.random.default_rng(0))['rgb'].reshape(-1, 3).mean(0)
+        s.capture(
+            render(scene, s.camera((2.0, 1.5, 0.5))),
+            np.random.default_rng(0))['rgb'].reshape(-1, 3).mean(0)
         for s in SENSORS.values()
     ]
     assert np.ptp(np.array(rgbs), axis=0).max() > 5
@@ -280,13 +289,13 @@ def test_layout_and_annotations(tiny_set):
 
 def test_determinism(tmp_path):
     kwargs = dict(tr_classes=FEW_TR, ti_classes=FEW_TI, **TINY)
-    generate_transfer_benchmark(str(tmp_path / 'a'), seed=3, workers=1,
-                                **kwargs)
+    generate_transfer_benchmark(
+        str(tmp_path / 'a'), seed=3, workers=1, **kwargs)
     # Another process layout gives the same bytes.
-    generate_transfer_benchmark(str(tmp_path / 'b'), seed=3, workers=2,
-                                **kwargs)
-    generate_transfer_benchmark(str(tmp_path / 'c'), seed=4, workers=1,
-                                **kwargs)
+    generate_transfer_benchmark(
+        str(tmp_path / 'b'), seed=3, workers=2, **kwargs)
+    generate_transfer_benchmark(
+        str(tmp_path / 'c'), seed=4, workers=1, **kwargs)
     a, b, c = (_files(tmp_path / k) for k in 'abc')
     assert a == b
     assert set(a) == set(c)
@@ -295,8 +304,12 @@ def test_determinism(tmp_path):
 
 
 def test_idempotent_and_refuses_foreign(tmp_path):
-    kwargs = dict(tr_classes=FEW_TR[:2], ti_classes=FEW_TI[:1],
-                  domains=('kv1', 'kv2'), workers=1, **TINY)
+    kwargs = dict(
+        tr_classes=FEW_TR[:2],
+        ti_classes=FEW_TI[:1],
+        domains=('kv1', 'kv2'),
+        workers=1,
+        **TINY)
     out = tmp_path / 'data'
     meta = generate_transfer_benchmark(str(out), **kwargs)
     stamp = (out / 'meta.json').stat().st_mtime_ns
@@ -318,8 +331,8 @@ def test_idempotent_and_refuses_foreign(tmp_path):
     assert not (out / '.generating.json').exists()
 
     with pytest.raises(ValueError):
-        generate_transfer_benchmark(str(tmp_path / 'x'), tr_classes=['gym'],
-                                    ti_classes=['gym'])
+        generate_transfer_benchmark(
+            str(tmp_path / 'x'), tr_classes=['gym'], ti_classes=['gym'])
 
 
 def test_cli(tmp_path, capsys):

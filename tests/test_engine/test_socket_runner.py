@@ -38,9 +38,9 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
             if ds is None:
                 continue
             ds.data_root = data_root
-            ds.pipeline = copy.deepcopy(cfg[
-                'test_pipeline' if 'val' in key or 'test' in key
-                or ds.ann_file.endswith('ti.json') else 'train_pipeline'])
+            ds.pipeline = copy.deepcopy(
+                cfg['test_pipeline' if 'val' in key or 'test' in key or ds.
+                    ann_file.endswith('ti.json') else 'train_pipeline'])
     for hook in cfg.get('custom_hooks', []):
         if 'dataloader' in hook:
             hook['dataloader'] = dict(batch_size=4)
@@ -51,10 +51,12 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
 def source_ckpt(tmp_path_factory):
     root = tmp_path_factory.mktemp('data')
     write_tiny_dataset(str(root), per_class=4, ti_per_class=3, size=(12, 16))
-    cfg = Config.fromfile(osp.join(ROOT, 'configs/source/synthetic/kv1_rgb.py'))
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/source/synthetic/kv1_rgb.py'))
     cfg = tiny(cfg, str(root), str(root / 'source'), 'source')
-    num_classes = len(json.load(open(root / 'annotations/kv1_tr.json'))
-                      ['metainfo']['classes'])
+    num_classes = len(
+        json.load(open(root /
+                       'annotations/kv1_tr.json'))['metainfo']['classes'])
     cfg.model.head.num_classes = num_classes
     cfg.model.head.loss.num_classes = num_classes
     cfg.model.data_preprocessor.num_classes = num_classes
@@ -142,8 +144,7 @@ def test_resume_restores_banks_and_continues(source_ckpt, tmp_path):
     bank = first.model.ti_bank.clone()
     labels = first.model.pl_centroids.clone()
 
-    cfg = transfer_cfg('socket', data_root, ckpt, num_classes, work,
-                       epochs=2)
+    cfg = transfer_cfg('socket', data_root, ckpt, num_classes, work, epochs=2)
     cfg.experiment_name = 'socket_resumed'
     cfg.resume = True
     resumed = Runner.from_cfg(cfg)
@@ -186,23 +187,29 @@ def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, PORT=str(port), OMP_NUM_THREADS='1',
-               PYTHON=sys.executable)
+    env = dict(
+        os.environ, PORT=str(port), OMP_NUM_THREADS='1', PYTHON=sys.executable)
     proc = subprocess.run(
         ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), config, '2'],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True, timeout=300)
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:]
-    saved = torch.load(tmp_path / 'work' / 'epoch_2.pth', map_location='cpu',
-                       weights_only=True)
+    saved = torch.load(
+        tmp_path / 'work' / 'epoch_2.pth',
+        map_location='cpu',
+        weights_only=True)
     # 12 TR samples, 4 per rank and step, 2 ranks: 1 iteration per epoch
     assert saved['meta']['iter'] == 2 * (12 // 8)
     assert saved['state_dict']['ti_bank'].shape[0] == 2
     assert 'accuracy/source_1' in proc.stdout
 
 
-def test_unadapted_config_evaluates_the_source_checkpoint(source_ckpt,
-                                                          tmp_path):
+def test_unadapted_config_evaluates_the_source_checkpoint(
+        source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py'))

@@ -30,10 +30,13 @@ def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
 @pytest.mark.parametrize('task', ['kv1_to_kv1', 'kv1+kv2_to_kv1'])
 def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     data_root, ckpt, num_classes = source_ckpt
-    tgmb = Runner.from_cfg(stage_cfg('tgmb', task, data_root, ckpt,
-                                     num_classes, str(tmp_path / 'tgmb')))
-    frozen = {k: v.clone() for k, v in tgmb.model.encoders.state_dict()
-              .items()}
+    tgmb = Runner.from_cfg(
+        stage_cfg('tgmb', task, data_root, ckpt, num_classes,
+                  str(tmp_path / 'tgmb')))
+    frozen = {
+        k: v.clone()
+        for k, v in tgmb.model.encoders.state_dict().items()
+    }
     tgmb.train()
     for k, v in tgmb.model.encoders.state_dict().items():
         assert torch.equal(v, frozen[k]), k
@@ -56,16 +59,19 @@ def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
         sys.executable,
         osp.join(ROOT, 'tools/analysis/visualize_translation.py'),
         osp.join(ROOT, f'configs/tgmb/synthetic/{task}.py'),
-        str(exported), '--out', str(out), '--num', '3', '--data-root',
-        data_root, '--scale', '1'
-    ], check=True, capture_output=True)
+        str(exported), '--out',
+        str(out), '--num', '3', '--data-root', data_root, '--scale', '1'
+    ],
+                   check=True,
+                   capture_output=True)
     import mmcv
     grid = mmcv.imread(str(out))
     assert grid.shape[0] > 5 * 64  # five rows of 64 px images
 
 
-def test_tgkt_config_names_a_missing_tgmb_checkpoint(source_ckpt,  # noqa
-                                                     tmp_path):
+def test_tgkt_config_names_a_missing_tgmb_checkpoint(
+        source_ckpt,  # noqa
+        tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     cfg = stage_cfg('tgkt', 'kv1_to_kv1', data_root, ckpt, num_classes,
                     str(tmp_path))

@@ -8,8 +8,9 @@ from mmsocket.evaluation.metrics.depth_metric import image_depth_errors
 
 
 def _sample(pred, gt):
-    return dict(pred_depth=torch.tensor(pred).unsqueeze(0),
-                gt_depth=torch.tensor(gt).unsqueeze(0))
+    return dict(
+        pred_depth=torch.tensor(pred).unsqueeze(0),
+        gt_depth=torch.tensor(gt).unsqueeze(0))
 
 
 def test_hand_computed_values_over_two_images():

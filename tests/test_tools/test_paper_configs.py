@@ -27,8 +27,8 @@ def leaf_configs():
     return out
 
 
-@pytest.mark.parametrize('name', [
-    'generate_paper_configs', 'generate_tgkt_configs'])
+@pytest.mark.parametrize('name',
+                         ['generate_paper_configs', 'generate_tgkt_configs'])
 def test_generated_files_are_up_to_date(name, capsys):
     # A hand edit of a generated file (or a generator change without a
     # re-run) shows up here.
@@ -62,8 +62,9 @@ def test_every_leaf_parses_and_loads_an_exported_source(parsed):
             assert ckpt in sources, f'{path}: {ckpt} is no source export'
             checked += 1
         # The evaluation set is the target set, read with labels.
-        target = (cfg.test_dataloader.dataset.ann_file
-                  if cfg.get('test_dataloader') else None)
+        target = (
+            cfg.test_dataloader.dataset.ann_file
+            if cfg.get('test_dataloader') else None)
         if cfg.get('train_dataloader'):
             stream = cfg.train_dataloader.dataset.streams.target
             assert stream.ann_file == target, path
@@ -94,9 +95,9 @@ def test_file_names_say_the_setting(parsed):
     assert shot.train_dataloader.dataset.streams.target.modality == 'rgb'
     assert shot.test_dataloader.dataset.modality == 'rgb'
     # Heads match the data set's TR classes (SOCKET Table 2).
-    for path, n in (('configs/source/sunrgbd/kv1_rgb.py', 17),
-                    ('configs/source/synthetic/kv1_rgb.py', 12),
-                    ('configs/source/diml/rgb.py', 6),
+    for path, n in (('configs/source/sunrgbd/kv1_rgb.py',
+                     17), ('configs/source/synthetic/kv1_rgb.py',
+                           12), ('configs/source/diml/rgb.py', 6),
                     ('configs/source/rgb_nir/nir.py', 6)):
         head = parsed[path].model.head
         assert head.num_classes == head.loss.num_classes == n, path
@@ -109,20 +110,22 @@ def test_file_names_say_the_setting(parsed):
         'data/sunrgbd'
     # A NIR-trained source's TI features must come from NIR images.
     nir2rgb = parsed['configs/socket/rgb_nir/nir_to_rgb.py']
-    bank = [h for h in nir2rgb.custom_hooks
-            if h.type == 'TIFeatureBankHook']
+    bank = [h for h in nir2rgb.custom_hooks if h.type == 'TIFeatureBankHook']
     assert bank[0].source_modality == 'nir'
     assert nir2rgb.test_dataloader.dataset.modality == 'rgb'
-    assert {h.type for h in nir2rgb.custom_hooks} == {
-        h.type for h in parsed['configs/socket/rgb_nir/rgb_to_nir.py']
-        .custom_hooks}
+    assert {
+        h.type
+        for h in nir2rgb.custom_hooks
+    } == {
+        h.type
+        for h in parsed['configs/socket/rgb_nir/rgb_to_nir.py'].custom_hooks
+    }
 
 
 @pytest.mark.parametrize('name', [
     'socket_table3_sunrgbd', 'socket_table3_synthetic',
-    'socket_table4_sunrgbd', 'socket_table4_synthetic',
-    'socket_table5_diml', 'socket_table6_rgb_nir', 'socket_table7_sunrgbd',
-    'socket_table7_synthetic'
+    'socket_table4_sunrgbd', 'socket_table4_synthetic', 'socket_table5_diml',
+    'socket_table6_rgb_nir', 'socket_table7_sunrgbd', 'socket_table7_synthetic'
 ])
 def test_table_specs_cover_their_grid_once(name):
     spec = Config.fromfile(osp.join(ROOT, f'configs/tables/{name}.py'))

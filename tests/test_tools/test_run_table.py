@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-
 from toy_parts import load_tool
 
 from tests.fixtures import write_tiny_dataset
@@ -15,7 +14,10 @@ run_table = load_tool('analysis/run_table')
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def dump_tiny(src: str, dst: str, data_root: str, num_classes: int,
+def dump_tiny(src: str,
+              dst: str,
+              data_root: str,
+              num_classes: int,
               ckpt: str = None) -> str:
     cfg = Config.fromfile(osp.join(ROOT, src))
     if cfg.get('train_dataloader'):
@@ -68,10 +70,18 @@ def table(tmp_path_factory):
         metric='accuracy/top1',
         sources={ckpt: paths['src']},
         cells=[
-            dict(row='kv1', column='kv1', method='Unadapted',
-                 configs=[paths['unadapted']], paper=14.8),
-            dict(row='kv1', column='kv1', method='SHOT',
-                 configs=[paths['shot']], paper=16.7),
+            dict(
+                row='kv1',
+                column='kv1',
+                method='Unadapted',
+                configs=[paths['unadapted']],
+                paper=14.8),
+            dict(
+                row='kv1',
+                column='kv1',
+                method='SHOT',
+                configs=[paths['shot']],
+                paper=16.7),
         ])
     spec_path = root / 'tiny_table.py'
     spec_path.write_text('\n'.join(f'{k} = {v!r}' for k, v in spec.items()))
@@ -86,10 +96,12 @@ def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
     assert '[source]' in out and osp.isfile('work_dirs/src/source.pth')
     work = root / 'work_dirs' / 'tables' / 'tiny_table'
     # Unadapted is evaluation-only: one run; SHOT one run per seed.
-    unadapted = [p.parent.name for p in work.rglob('result.json')
-                 if 'unadapted' in str(p)]
-    shot = sorted(p.parent.name for p in work.rglob('result.json')
-                  if 'shot' in str(p))
+    unadapted = [
+        p.parent.name for p in work.rglob('result.json')
+        if 'unadapted' in str(p)
+    ]
+    shot = sorted(
+        p.parent.name for p in work.rglob('result.json') if 'shot' in str(p))
     assert unadapted == ['seed0'] and shot == ['seed0', 'seed1']
     saved = json.loads((work / 'table.json').read_text())
     cells = {c['method']: c for c in saved['cells']}
@@ -108,8 +120,7 @@ def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
     assert (work / 'table.md').read_text() == md
 
 
-def test_failed_run_is_reported_and_others_kept(table, monkeypatch,
-                                                 capsys):
+def test_failed_run_is_reported_and_others_kept(table, monkeypatch, capsys):
     root, spec, paths = table
     monkeypatch.chdir(root)
     cfg = Config.fromfile(paths['shot'])
@@ -121,8 +132,8 @@ def test_failed_run_is_reported_and_others_kept(table, monkeypatch,
     cells[1] = dict(cells[1], configs=[broken])
     bad_spec = root / 'bad_table.py'
     bad_spec.write_text('\n'.join(
-        f'{k} = {v!r}' for k, v in dict(spec_cfg.to_dict(),
-                                        cells=cells).items()))
+        f'{k} = {v!r}'
+        for k, v in dict(spec_cfg.to_dict(), cells=cells).items()))
     assert run_table.main([str(bad_spec), '--seeds', '0']) == 1
     out = capsys.readouterr().out
     assert 'FAILED' in out and '1 runs failed' in out

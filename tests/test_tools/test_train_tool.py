@@ -206,9 +206,8 @@ def test_test_tool_dumps_metrics(tmp_path):
     # Without a checkpoint argument the config's load_from is tested (the
     # unadapted configs name their source model there) ...
     ckpt = osp.join(work_dir, 'epoch_1.pth')
-    again = _test([
-        config, '--work-dir', work_dir, '--cfg-options', f'load_from={ckpt}'
-    ])
+    again = _test(
+        [config, '--work-dir', work_dir, '--cfg-options', f'load_from={ckpt}'])
     assert again['toy/accuracy'] == pytest.approx(metrics['toy/accuracy'])
     # ... and with neither, the error says what to do.
     with pytest.raises(ValueError, match='No checkpoint to test'):

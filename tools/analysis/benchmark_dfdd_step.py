@@ -1,7 +1,8 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Time one DFDD iteration beside the bare work of its networks.
 
-    flock /tmp/mmsocket_heavy.lock python tools/analysis/benchmark_dfdd_step.py \
+    flock /tmp/mmsocket_heavy.lock \
+        python tools/analysis/benchmark_dfdd_step.py \
         --scales cpu --rounds 20
 
 Variants, all on the same weights and the same batch (simulated images
@@ -39,19 +40,26 @@ from mmengine.logging import MMLogger
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.structures import BaseDataElement
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmsocket.registry import MODELS  # noqa: E402
 from mmsocket.utils import register_all_modules  # noqa: E402
 
 SCALES = dict(
-    cpu=dict(teacher='depth_mff_resnet18_w16',
-             student='depth_mff_resnet18_w8',
-             generator=16, size=(48, 64), batch=8),
+    cpu=dict(
+        teacher='depth_mff_resnet18_w16',
+        student='depth_mff_resnet18_w8',
+        generator=16,
+        size=(48, 64),
+        batch=8),
     # Table II pair 4 (ResNet-50 -> ResNet-18 MFF nets) at 228x304, batch 8,
     # as configs/dfdd/nyu/dfdd_mff-r50_mff-r18_scenenet.py
-    paper=dict(teacher='depth_mff_resnet50', student='depth_mff_resnet18',
-               generator=32, size=(228, 304), batch=8),
+    paper=dict(
+        teacher='depth_mff_resnet50',
+        student='depth_mff_resnet18',
+        generator=32,
+        size=(228, 304),
+        batch=8),
 )
 
 
@@ -62,17 +70,22 @@ def dfdd_model(spec) -> dict:
         net = cfg[spec[key].replace('depth_', '')]
         net.backbone.pop('init_cfg', None)  # random weights: timing only
         nets.append(net)
-    return dict(type='DFDD', teacher=nets[0], student=nets[1],
-                generator=dict(type='TransformationNet',
-                               base_channels=spec['generator']))
+    return dict(
+        type='DFDD',
+        teacher=nets[0],
+        student=nets[1],
+        generator=dict(
+            type='TransformationNet', base_channels=spec['generator']))
 
 
 def make_batch(size, batch, seed=0):
     g = torch.Generator().manual_seed(seed)
     h, w = size
     return dict(
-        inputs=[torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
-                              generator=g) for _ in range(batch)],
+        inputs=[
+            torch.randint(0, 256, (3, h, w), dtype=torch.uint8, generator=g)
+            for _ in range(batch)
+        ],
         data_samples=[
             BaseDataElement(gt_sem=torch.randint(0, 8, (h, w), generator=g))
             for _ in range(batch)
@@ -80,8 +93,8 @@ def make_batch(size, batch, seed=0):
 
 
 def adam(module):
-    return OptimWrapper(torch.optim.Adam(module.parameters(), lr=1e-4,
-                                         weight_decay=1e-4))
+    return OptimWrapper(
+        torch.optim.Adam(module.parameters(), lr=1e-4, weight_decay=1e-4))
 
 
 def build(cfg_model, **override):
@@ -97,12 +110,15 @@ def build(cfg_model, **override):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--scales', nargs='+', default=['cpu'],
-                        choices=list(SCALES))
+    parser.add_argument(
+        '--scales', nargs='+', default=['cpu'], choices=list(SCALES))
     parser.add_argument('--rounds', type=int, default=20)
     parser.add_argument('--warmup', type=int, default=3)
-    parser.add_argument('--paper-rounds', type=int, default=3,
-                        help='rounds at paper scale (1 warm-up round)')
+    parser.add_argument(
+        '--paper-rounds',
+        type=int,
+        default=3,
+        help='rounds at paper scale (1 warm-up round)')
     parser.add_argument('--threads', type=int, default=None)
     args = parser.parse_args()
     if args.threads:
@@ -114,8 +130,8 @@ def main():
         spec = SCALES[scale]
         cfg_model = dfdd_model(spec)
         model, wrappers = build(cfg_model)
-        ood, ood_wrappers = build(cfg_model, generator=None, mixing=None,
-                                  mixed_term=False)
+        ood, ood_wrappers = build(
+            cfg_model, generator=None, mixing=None, mixed_term=False)
         ood.student.load_state_dict(model.student.state_dict())
         data = make_batch(spec['size'], spec['batch'])
         pre = model.data_preprocessor(data, True)['inputs']
@@ -156,11 +172,14 @@ def main():
             gen(pre).mean().backward()
             gen.zero_grad()
 
-        variants = dict(bare=bare, dfdd=dfdd, kd_ood=kd_ood,
-                        teacher_fwd=teacher_fwd,
-                        teacher_fwd_bwd=teacher_fwd_bwd,
-                        student_fwd_bwd=student_fwd_bwd,
-                        g_fwd_bwd=g_fwd_bwd)
+        variants = dict(
+            bare=bare,
+            dfdd=dfdd,
+            kd_ood=kd_ood,
+            teacher_fwd=teacher_fwd,
+            teacher_fwd_bwd=teacher_fwd_bwd,
+            student_fwd_bwd=student_fwd_bwd,
+            g_fwd_bwd=g_fwd_bwd)
         names = list(variants)
         rounds = args.rounds if scale != 'paper' else args.paper_rounds
         warmup = args.warmup if scale != 'paper' else 1
@@ -181,8 +200,8 @@ def main():
               'same-round ratios) |')
         print('|---|---|---|')
         for n in names:
-            ratio = statistics.median(
-                a / b for a, b in zip(times[n], times['bare']))
+            ratio = statistics.median(a / b
+                                      for a, b in zip(times[n], times['bare']))
             print(f'| {n} | {statistics.median(times[n]):.4f} | '
                   f'{ratio:.3f} |')
 

@@ -181,8 +181,8 @@ def _make_data(spec: dict, n_batches: int):
         return dict(
             inputs=[
                 torch.randint(
-                    0, 256, (3, size, size), generator=gen,
-                    dtype=torch.uint8) for _ in range(batch)
+                    0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+                for _ in range(batch)
             ],
             data_samples=[
                 DataSample(metainfo=dict(sample_idx=b * batch + i))
@@ -191,7 +191,8 @@ def _make_data(spec: dict, n_batches: int):
 
     batches = [dict(target=stream(b), ti=stream(b)) for b in range(n_batches)]
     checksum = int(
-        sum(int(x.sum()) for d in batches for s in d.values()
+        sum(
+            int(x.sum()) for d in batches for s in d.values()
             for x in s['inputs']))
     return batches, checksum
 
@@ -219,8 +220,9 @@ class _Bench:
         if variant in ('bare', 'socket_nobn'):
             cfg['bn_moment_loss'] = None
         torch.manual_seed(spec['seed'])
-        ctx = (_varmean_bn_stats_recorder()
-               if variant == 'socket_varmean' else contextlib.nullcontext())
+        ctx = (
+            _varmean_bn_stats_recorder()
+            if variant == 'socket_varmean' else contextlib.nullcontext())
         with ctx:
             model = MODELS.build(cfg)
         model.train()
@@ -259,7 +261,10 @@ class _Bench:
         params = [p for p in model.parameters() if p.requires_grad]
         self.optim_wrapper = TimedOptimWrapper(
             torch.optim.SGD(
-                params, lr=1e-3, momentum=0.9, weight_decay=1e-3,
+                params,
+                lr=1e-3,
+                momentum=0.9,
+                weight_decay=1e-3,
                 nesterov=True))
         fwd_start = []
         model.encoders.register_forward_pre_hook(
@@ -362,7 +367,8 @@ def _child_timing(spec: dict) -> dict:
     n_rounds = spec['warmup'] + spec['iters']
     batches, data_sum = _make_data(spec, min(n_rounds, 8))
     benches = {
-        v: _Bench(spec, v, len(batches) * SCALES[spec['scale']]['batch'])
+        v: _Bench(spec, v,
+                  len(batches) * SCALES[spec['scale']]['batch'])
         for v in variants
     }
     res = {v: dict(times=[], cpu_times=[], phases=[]) for v in variants}
@@ -392,8 +398,10 @@ def _child_timing(spec: dict) -> dict:
     return dict(
         spec=spec,
         results=res,
-        weight_sums={v: b.weight_sum
-                     for v, b in benches.items()},
+        weight_sums={
+            v: b.weight_sum
+            for v, b in benches.items()
+        },
         data_sum=data_sum,
         num_bn_layers=max(b.num_bn_layers for b in benches.values()),
         load=os.getloadavg()[0],
@@ -415,8 +423,8 @@ def _run_child(spec: dict, label: str) -> dict:
         ]
         t = time.time()
         with open(log, 'w') as f:
-            ret = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
-                                 cwd=REPO, env=env)
+            ret = subprocess.run(
+                cmd, stdout=f, stderr=subprocess.STDOUT, cwd=REPO, env=env)
         if ret.returncode != 0 or not osp.exists(out):
             with open(log) as f:
                 tail = f.read()[-4000:]
@@ -426,10 +434,10 @@ def _run_child(spec: dict, label: str) -> dict:
             return dict(spec=spec, failed=reason)
         with open(out) as f:
             res = json.load(f)
-        print(f'  {label}: done in {time.time() - t:.0f} s'
-              + (f', peak {res["peak"] / GIB:.2f} GiB' if 'peak' in res else
-                 ''),
-              flush=True)
+        print(
+            f'  {label}: done in {time.time() - t:.0f} s' +
+            (f', peak {res["peak"] / GIB:.2f} GiB' if 'peak' in res else ''),
+            flush=True)
         return res
 
 
@@ -499,8 +507,8 @@ def _report(timing: dict, memory: dict) -> str:
     out.append(
         _fmt_table([
             'configuration', 'variant', 'median s/it', 'min s/it',
-            'ratio (median of per-round)', 'ratio (min/min)',
-            'ratio CPU time', 'peak RSS GiB', 'Δ peak GiB'
+            'ratio (median of per-round)', 'ratio (min/min)', 'ratio CPU time',
+            'peak RSS GiB', 'Δ peak GiB'
         ], rows))
     out.append(
         '\nratio = variant / bare of the same configuration (1.000 for '
@@ -513,18 +521,20 @@ def _report(timing: dict, memory: dict) -> str:
     loads = ', '.join(f'{s}/{S} src {t["load"]:.1f}'
                       for (s, S), t in timing.items() if 'load' in t)
     out.append(f'1-min load average at the end of each timing run: {loads}.')
-    busy = [t for t in timing.values()
-            if t.get('load', 0) > (os.cpu_count() or 1) + 0.5]
+    busy = [
+        t for t in timing.values()
+        if t.get('load', 0) > (os.cpu_count() or 1) + 0.5
+    ]
     if busy:
         threads = busy[0]['spec'].get('threads')
         out.append(
             f'WARNING: the load exceeded the {os.cpu_count()} cores: other '
-            'processes competed for them, so absolute times are inflated. '
-            + ('With several threads per process, OpenMP barriers make '
-               'this erratic; prefer --threads 1 on a busy machine. '
-               if threads and threads > 1 else
-               'With one thread the ratios stay meaningful (same-round '
-               'pairs). '))
+            'processes competed for them, so absolute times are inflated. ' +
+            ('With several threads per process, OpenMP barriers make '
+             'this erratic; prefer --threads 1 on a busy machine. '
+             if threads and threads > 1 else
+             'With one thread the ratios stay meaningful (same-round '
+             'pairs). '))
 
     rows = []
     for (scale, S), tim in timing.items():
@@ -569,10 +579,11 @@ def _report(timing: dict, memory: dict) -> str:
 
         keys = sorted(
             set(s) | set(vm),
-            key=lambda k: -max(grow(s, k), grow(vm, k) if vm else 0.0))[:16]
+            key=lambda k: -max(grow(s, k),
+                               grow(vm, k) if vm else 0.0))[:16]
         out.append(f'\ntorch.profiler, one iteration, {scale} {S} src: '
-                   'ops whose self CPU time grows most from bare to socket '
-                   + ('or socket_varmean ' if vm else '') +
+                   'ops whose self CPU time grows most from bare to socket ' +
+                   ('or socket_varmean ' if vm else '') +
                    '(ms; calls in brackets)\n')
         headers = ['op', 'Δ socket − bare']
         if vm:
@@ -594,39 +605,50 @@ def parse_args():
         description='SOCKET iteration vs bare forward+backward: time and '
         'peak memory.')
     parser.add_argument(
-        '--scales', nargs='+', default=['cpu', 'paper'],
-        choices=list(SCALES))
+        '--scales', nargs='+', default=['cpu', 'paper'], choices=list(SCALES))
     parser.add_argument(
         '--sources', nargs='+', type=int, default=[1, 2], choices=[1, 2])
     parser.add_argument(
-        '--paper-two-sources', action='store_true',
+        '--paper-two-sources',
+        action='store_true',
         help='also run the paper scale with 2 sources (slow)')
     parser.add_argument(
         '--variants', nargs='+', default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument(
-        '--iters', type=int, default=None,
+        '--iters',
+        type=int,
+        default=None,
         help='timed rounds (default: cpu 15, paper 5)')
     parser.add_argument(
-        '--warmup', type=int, default=None,
+        '--warmup',
+        type=int,
+        default=None,
         help='untimed warm-up rounds (default: cpu 3, paper 1)')
     parser.add_argument(
-        '--mem-iters', type=int, default=3,
+        '--mem-iters',
+        type=int,
+        default=3,
         help='iterations of each memory subprocess (the peak is reached '
         'by the second, once the momentum buffers exist)')
     parser.add_argument(
         '--no-memory', action='store_true', help='skip the memory runs')
     parser.add_argument(
-        '--mem-repeats', type=int, default=1,
+        '--mem-repeats',
+        type=int,
+        default=1,
         help='run each memory subprocess this many times (interleaved) and '
         'report the largest peak (and the range)')
     parser.add_argument(
         '--no-timing', action='store_true', help='skip the timing runs')
     parser.add_argument(
-        '--threads', type=int, default=os.cpu_count(),
+        '--threads',
+        type=int,
+        default=os.cpu_count(),
         help='torch intra-op threads (default: all cores)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
-        '--profile', action='store_true',
+        '--profile',
+        action='store_true',
         help='also profile one iteration of bare, socket and socket_varmean '
         'with torch.profiler and list the ops that grow most')
     parser.add_argument(
@@ -642,17 +664,21 @@ def main():
     args = parse_args()
     if args.child:
         spec = json.loads(args.child)
-        res = (_child_timing(spec)
-               if spec['mode'] == 'timing' else _child_memory(spec))
+        res = (
+            _child_timing(spec)
+            if spec['mode'] == 'timing' else _child_memory(spec))
         with open(args.child_out, 'w') as f:
             json.dump(res, f)
         return
 
-    configs = [(scale, S) for scale in args.scales for S in args.sources
-               if not (scale == 'paper' and S > 1
-                       and not args.paper_two_sources)]
-    print(f'threads={args.threads}, load average before: '
-          f'{os.getloadavg()}', flush=True)
+    configs = [
+        (scale, S) for scale in args.scales for S in args.sources
+        if not (scale == 'paper' and S > 1 and not args.paper_two_sources)
+    ]
+    print(
+        f'threads={args.threads}, load average before: '
+        f'{os.getloadavg()}',
+        flush=True)
     t_start = time.time()
     timing, memory = {}, {}
     for scale, S in configs:
@@ -686,8 +712,11 @@ def main():
             timing[(scale, S)] = dict(spec=dict(base, variants=variants))
         else:
             timing[(scale, S)] = _run_child(
-                dict(base, mode='timing', variants=variants,
-                     profile=args.profile), f'timing {scale}/{S} src')
+                dict(
+                    base,
+                    mode='timing',
+                    variants=variants,
+                    profile=args.profile), f'timing {scale}/{S} src')
             timing[(scale, S)].setdefault('spec', {})['variants'] = variants
 
     report = _report(timing, memory)
@@ -702,10 +731,14 @@ def main():
         with open(args.json, 'w') as f:
             json.dump(
                 dict(
-                    timing={f'{k[0]}/{k[1]}': v
-                            for k, v in timing.items()},
-                    memory={f'{k[0]}/{k[1]}': v
-                            for k, v in memory.items()}), f)
+                    timing={
+                        f'{k[0]}/{k[1]}': v
+                        for k, v in timing.items()
+                    },
+                    memory={
+                        f'{k[0]}/{k[1]}': v
+                        for k, v in memory.items()
+                    }), f)
 
 
 if __name__ == '__main__':

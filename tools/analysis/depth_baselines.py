@@ -21,8 +21,8 @@ import sys
 import torch
 from mmengine.config import Config
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmsocket.registry import DATASETS, METRICS  # noqa: E402
 from mmsocket.utils import register_all_modules  # noqa: E402
 
@@ -42,8 +42,8 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     test_pipeline = cfg.test_dataloader.dataset.pipeline
 
-    train = torch.stack(list(depth_maps(cfg.train_dataloader.dataset,
-                                        test_pipeline)))
+    train = torch.stack(
+        list(depth_maps(cfg.train_dataloader.dataset, test_pipeline)))
     valid = train > 0
     median = train[valid].median()
     mean_map = (train * valid).sum(0) / valid.sum(0).clamp(min=1)

@@ -17,15 +17,12 @@ Generate the data first (tools/dataset_converters/generate_synthetic_depth.py).
 import argparse
 import os.path as osp
 import statistics
-import sys
 import time
 
 from mmengine.config import Config
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
-from mmsocket.utils import (prepare_config, read_result,  # noqa: E402
-                            register_all_modules, run_config, write_result)
+from mmsocket.utils import (prepare_config, read_result, register_all_modules,
+                            run_config, write_result)
 
 CFG_DIR = 'configs/dfdd/synthetic'
 WORK_ROOT = 'work_dirs/dfdd/synthetic'
@@ -49,8 +46,9 @@ TABLE5 = [
 
 
 def run(config: str, seed: int, teacher_ckpt: str, log) -> dict:
-    work_dir = (osp.join(WORK_ROOT, config) if config == TEACHER else
-                osp.join(WORK_ROOT, config, f'seed{seed}'))
+    work_dir = (
+        osp.join(WORK_ROOT, config) if config == TEACHER else osp.join(
+            WORK_ROOT, config, f'seed{seed}'))
     done = read_result(work_dir)
     if done is not None:
         return done
@@ -64,8 +62,8 @@ def run(config: str, seed: int, teacher_ckpt: str, log) -> dict:
     metrics = {k.split('/')[-1]: float(v) for k, v in metrics.items()}
     log(f'{config} seed {seed}: REL {metrics["abs_rel"]:.4f} '
         f'delta1 {metrics["delta1"]:.4f} ({seconds:.0f} s)')
-    return write_result(work_dir, config=config, seed=seed,
-                        metrics=metrics, seconds=seconds)
+    return write_result(
+        work_dir, config=config, seed=seed, metrics=metrics, seconds=seconds)
 
 
 def fmt(values, digits=3):
@@ -82,12 +80,18 @@ def row(results, key):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--ablation-seeds', type=int, nargs='*',
-                        default=[0], help='seeds of the Table V rows '
-                        '(none: skip them)')
+    parser.add_argument(
+        '--ablation-seeds',
+        type=int,
+        nargs='*',
+        default=[0],
+        help='seeds of the Table V rows '
+        '(none: skip them)')
     parser.add_argument('--out', default='work_dirs/dfdd_table.md')
     parser.add_argument(
-        '--only', nargs='+', default=None,
+        '--only',
+        nargs='+',
+        default=None,
         help='run only these configs (names in configs/dfdd/synthetic) and '
         'skip the table: lets a shell loop take the shared heavy lock once '
         'per config instead of for the whole table')
@@ -132,18 +136,20 @@ def main():
     ]
     for label, config, data in TABLE2:
         rs = results[config]
-        lines.append(
-            f'| {label} | {data} | {fmt(row(rs, "abs_rel"))} | '
-            f'{fmt(row(rs, "delta1"))} | {fmt(row(rs, "rmse"))} | '
-            f'{fmt(row(rs, "log10"))} | {len(rs)} |')
+        lines.append(f'| {label} | {data} | {fmt(row(rs, "abs_rel"))} | '
+                     f'{fmt(row(rs, "delta1"))} | {fmt(row(rs, "rmse"))} | '
+                     f'{fmt(row(rs, "log10"))} | {len(rs)} |')
     if args.ablation_seeds:
-        lines += ['', '## Ablations (Table V)', '',
-                  f'Seeds {args.ablation_seeds} (the "Original" row: the '
-                  'same seeds of Ours).', '',
-                  '| variant | REL ↓ | δ1 ↑ | runs |', '|---|---|---|---|']
+        lines += [
+            '', '## Ablations (Table V)', '',
+            f'Seeds {args.ablation_seeds} (the "Original" row: the '
+            'same seeds of Ours).', '', '| variant | REL ↓ | δ1 ↑ | runs |',
+            '|---|---|---|---|'
+        ]
         for label, config in TABLE5:
-            rs = [r for r in results[config]
-                  if r['seed'] in args.ablation_seeds]
+            rs = [
+                r for r in results[config] if r['seed'] in args.ablation_seeds
+            ]
             lines.append(f'| {label} | {fmt(row(rs, "abs_rel"))} | '
                          f'{fmt(row(rs, "delta1"))} | {len(rs)} |')
     ours, ood = results[TABLE2[-1][1]], results[TABLE2[-2][1]]
@@ -153,10 +159,12 @@ def main():
         row(ood, 'delta1'))
     wins = sum(o['metrics']['abs_rel'] < k['metrics']['abs_rel']
                for o, k in zip(ours, ood))
-    lines += ['', f'Ours - KD-OOD (means): REL {d_rel:+.4f}, δ1 '
-              f'{d_d1:+.4f}; ours has the lower REL in {wins} of '
-              f'{len(ours)} seeds (same seed = same student init and data '
-              'order).', '']
+    lines += [
+        '', f'Ours - KD-OOD (means): REL {d_rel:+.4f}, δ1 '
+        f'{d_d1:+.4f}; ours has the lower REL in {wins} of '
+        f'{len(ours)} seeds (same seed = same student init and data '
+        'order).', ''
+    ]
     text = '\n'.join(lines)
     with open(args.out, 'w') as f:
         f.write(text)

@@ -36,41 +36,55 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 from mmengine.config import Config, DictAction
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from mmsocket.utils import (default_work_dir, prepare_config, read_result,
+                            register_all_modules, run_config, write_result)
 
-from mmsocket.utils import (default_work_dir, prepare_config,  # noqa: E402
-                            read_result, register_all_modules, run_config,
-                            write_result)
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Run a paper table over seeds and print it')
-    parser.add_argument('spec', help='table spec, e.g. '
-                        'configs/tables/socket_table3_synthetic.py')
+    parser.add_argument(
+        'spec',
+        help='table spec, e.g. '
+        'configs/tables/socket_table3_synthetic.py')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--work-dir', help='default: work_dirs/tables/'
-                        '<spec name>')
+    parser.add_argument(
+        '--work-dir', help='default: work_dirs/tables/'
+        '<spec name>')
     parser.add_argument('--rows', nargs='+', help='only these rows')
     parser.add_argument('--columns', nargs='+', help='only these columns')
     parser.add_argument('--methods', nargs='+', help='only these methods')
     parser.add_argument('--shard', help='i/n: run every n-th run from i')
-    parser.add_argument('--sources-only', action='store_true',
-                        help='train the missing source models, then stop')
-    parser.add_argument('--collect', action='store_true',
-                        help='run nothing; print the table from the results '
-                        'on disk')
-    parser.add_argument('--dry-run', action='store_true',
-                        help='list the runs and their state, run nothing')
-    parser.add_argument('--num-workers', type=int, default=0,
-                        help='dataloader workers per run (default 0: load '
-                        'in this process)')
-    parser.add_argument('--verbose', action='store_true',
-                        help='mmengine INFO logs instead of warnings only')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='overrides applied to every run of the table')
+    parser.add_argument(
+        '--sources-only',
+        action='store_true',
+        help='train the missing source models, then stop')
+    parser.add_argument(
+        '--collect',
+        action='store_true',
+        help='run nothing; print the table from the results '
+        'on disk')
+    parser.add_argument(
+        '--dry-run',
+        action='store_true',
+        help='list the runs and their state, run nothing')
+    parser.add_argument(
+        '--num-workers',
+        type=int,
+        default=0,
+        help='dataloader workers per run (default 0: load '
+        'in this process)')
+    parser.add_argument(
+        '--verbose',
+        action='store_true',
+        help='mmengine INFO logs instead of warnings only')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='overrides applied to every run of the table')
     return parser.parse_args(argv)
 
 
@@ -105,8 +119,8 @@ class TableSpec:
         self.columns = pick(cfg.columns, columns, 'columns')
         self.methods = pick(cfg.methods, methods, 'methods')
         self.cells = [
-            dict(c) for c in cfg.cells if c['row'] in self.rows and
-            c['column'] in self.columns and c['method'] in self.methods
+            dict(c) for c in cfg.cells if c['row'] in self.rows
+            and c['column'] in self.columns and c['method'] in self.methods
         ]
         if not self.cells:
             raise ValueError(f'no cells of {path} left after filtering')
@@ -122,8 +136,9 @@ def run_dir(work_root: str, config: str, seed: int) -> str:
     return osp.join(work_root, below, f'seed{seed}')
 
 
-def plan_runs(spec: TableSpec, seeds: List[int]
-              ) -> Tuple[List[Tuple[str, int]], Dict[str, bool]]:
+def plan_runs(
+        spec: TableSpec,
+        seeds: List[int]) -> Tuple[List[Tuple[str, int]], Dict[str, bool]]:
     """Unique (config, seed) pairs in table order, and which configs are
     evaluation-only."""
     runs: 'OrderedDict[Tuple[str, int], None]' = OrderedDict()
@@ -149,7 +164,10 @@ def train_sources(spec: TableSpec, args) -> None:
         cfg = Config.fromfile(osp.join(ROOT, config))
         work_dir = default_work_dir(config)
         prepare_config(
-            cfg, work_dir, seed=0, num_workers=args.num_workers,
+            cfg,
+            work_dir,
+            seed=0,
+            num_workers=args.num_workers,
             log_level='INFO' if args.verbose else 'WARNING',
             final_eval_only=False)
         start = time.time()
@@ -164,8 +182,8 @@ def execute(runs, work_root: str, args) -> List[str]:
     failures = []
     todo = [(c, s) for c, s in runs
             if read_result(run_dir(work_root, c, s)) is None]
-    print(f'{len(runs)} runs, {len(runs) - len(todo)} already done',
-          flush=True)
+    print(
+        f'{len(runs)} runs, {len(runs) - len(todo)} already done', flush=True)
     for k, (config, seed) in enumerate(todo):
         work_dir = run_dir(work_root, config, seed)
         label = f'[{k + 1}/{len(todo)}] {config} seed {seed}'
@@ -173,7 +191,10 @@ def execute(runs, work_root: str, args) -> List[str]:
         if args.cfg_options:
             cfg.merge_from_dict(args.cfg_options)
         prepare_config(
-            cfg, work_dir, seed=seed, num_workers=args.num_workers,
+            cfg,
+            work_dir,
+            seed=seed,
+            num_workers=args.num_workers,
             log_level='INFO' if args.verbose else 'WARNING')
         start = time.time()
         try:
@@ -187,8 +208,14 @@ def execute(runs, work_root: str, args) -> List[str]:
             continue
         seconds = time.time() - start
         write_result(
-            work_dir, config=config, seed=seed, seconds=round(seconds, 1),
-            metrics={k: float(v) for k, v in metrics.items()})
+            work_dir,
+            config=config,
+            seed=seed,
+            seconds=round(seconds, 1),
+            metrics={
+                k: float(v)
+                for k, v in metrics.items()
+            })
         value = metrics.get(args.metric)
         shown = f'{value:.2f}' if value is not None else metrics
         print(f'{label}: {shown} ({seconds:.0f} s)', flush=True)
@@ -235,9 +262,12 @@ def render(spec: TableSpec, seeds: List[int], work_root: str,
         return c if len(spec.methods) == 1 else f'{c} {m}'
 
     def table(get, fmt) -> List[str]:
-        lines = ['| ' + ' | '.join([spec.row_title] +
-                                   [head_text(c, m) for c, m in heads]) + ' |',
-                 '|' + '---|' * (len(heads) + 1)]
+        lines = [
+            '| ' +
+            ' | '.join([spec.row_title] + [head_text(c, m)
+                                           for c, m in heads]) + ' |',
+            '|' + '---|' * (len(heads) + 1)
+        ]
         cols: Dict[Tuple[str, str], list] = {h: [] for h in heads}
         for r in spec.rows:
             row = []
@@ -248,29 +278,35 @@ def render(spec: TableSpec, seeds: List[int], work_root: str,
                     cols[(c, m)].append(np.mean(v))
             lines.append('| ' + ' | '.join([r] + row) + ' |')
         if len(spec.rows) > 1:
-            avg = [f'{np.mean(cols[h]):.1f}' if len(cols[h]) == len(
-                spec.rows) else '—' for h in heads]
+            avg = [
+                f'{np.mean(cols[h]):.1f}'
+                if len(cols[h]) == len(spec.rows) else '—' for h in heads
+            ]
             lines.append('| Average | ' + ' | '.join(avg) + ' |')
         return lines
 
-    out = [f'## {spec.title}', '',
-           f'Measured: mean ± std over seeds {seeds} ({spec.metric} %; '
-           'std with ddof=0).', '']
+    out = [
+        f'## {spec.title}', '',
+        f'Measured: mean ± std over seeds {seeds} ({spec.metric} %; '
+        'std with ddof=0).', ''
+    ]
     out += table(values.get, lambda v: f'{v.mean():.1f} ± {v.std():.1f}')
     if paper:
         out += ['', f'Paper ({spec.paper_note}):', '']
         out += table(paper.get, lambda v: f'{v:.1f}')
-    out += ['', 'Orderings (cells where the later method beats the earlier):',
-            '']
+    out += [
+        '', 'Orderings (cells where the later method beats the earlier):', ''
+    ]
     for a, b in zip(spec.methods, spec.methods[1:]):
         for name, src in (('measured', values), ('paper', paper)):
             keys = [k for k in src if k[2] == b and (k[0], k[1], a) in src]
             if not keys:
                 continue
-            wins = sum(np.mean(src[k]) > np.mean(src[(k[0], k[1], a)])
-                       for k in keys)
-            gain = np.mean([np.mean(src[k]) - np.mean(src[(k[0], k[1], a)])
-                            for k in keys])
+            wins = sum(
+                np.mean(src[k]) > np.mean(src[(k[0], k[1], a)]) for k in keys)
+            gain = np.mean([
+                np.mean(src[k]) - np.mean(src[(k[0], k[1], a)]) for k in keys
+            ])
             out.append(f'- {name}: {b} > {a} in {wins}/{len(keys)} cells, '
                        f'mean gain {gain:+.1f} points')
     done = sum(1 for c in spec.cells
@@ -279,10 +315,14 @@ def render(spec: TableSpec, seeds: List[int], work_root: str,
     return dict(
         markdown='\n'.join(out) + '\n',
         cells=[
-            dict(row=r, column=c, method=m, values=v.tolist(),
-                 mean=float(v.mean()), std=float(v.std()),
-                 paper=paper.get((r, c, m)))
-            for (r, c, m), v in values.items()
+            dict(
+                row=r,
+                column=c,
+                method=m,
+                values=v.tolist(),
+                mean=float(v.mean()),
+                std=float(v.std()),
+                paper=paper.get((r, c, m))) for (r, c, m), v in values.items()
         ])
 
 
@@ -329,8 +369,10 @@ def main(argv=None) -> int:
     with open(osp.join(work_root, 'table.md'), 'w') as f:
         f.write(result['markdown'])
     with open(osp.join(work_root, 'table.json'), 'w') as f:
-        json.dump(dict(spec=args.spec, seeds=args.seeds,
-                       cells=result['cells']), f, indent=1)
+        json.dump(
+            dict(spec=args.spec, seeds=args.seeds, cells=result['cells']),
+            f,
+            indent=1)
     print(f'saved {work_root}/table.md and table.json')
     if failures:
         print(f'{len(failures)} runs failed:\n  ' + '\n  '.join(failures))

@@ -2,7 +2,8 @@
 """Input, teacher depth, student depth and error map side by side (PNG).
 
     python tools/analysis/visualize_depth.py CONFIG STUDENT_CKPT \
-        --teacher-ckpt work_dirs/dfdd/synthetic/teacher_r18w16_real/teacher.pth \
+        --teacher-ckpt \
+        work_dirs/dfdd/synthetic/teacher_r18w16_real/teacher.pth \
         --out work_dirs/dfdd/vis.png --num 4
 
 CONFIG is a distillation config (its ``model.teacher``/``model.student``
@@ -23,10 +24,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner, load_checkpoint
+from mmengine.runner import Runner
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(
-    __file__)))))
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from mmsocket.registry import MODELS  # noqa: E402
 from mmsocket.utils import register_all_modules  # noqa: E402
 
@@ -43,8 +44,10 @@ def build_net(cfg: dict, ckpt: str, prefix: str = '') -> torch.nn.Module:
         state = torch.load(ckpt, map_location='cpu', weights_only=False)
         state = state.get('state_dict', state)
         if prefix and any(k.startswith(prefix) for k in state):
-            state = {k[len(prefix):]: v for k, v in state.items()
-                     if k.startswith(prefix)}
+            state = {
+                k[len(prefix):]: v
+                for k, v in state.items() if k.startswith(prefix)
+            }
         net.load_state_dict(state, strict=True)
     return net.eval()
 
@@ -56,11 +59,14 @@ def main():
     parser.add_argument('--teacher-ckpt', default=None)
     parser.add_argument('--out', default='depth_vis.png')
     parser.add_argument('--num', type=int, default=4, help='images (rows)')
-    parser.add_argument('--scale', type=int, default=3,
-                        help='pixel upscaling of the PNG')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config keys, e.g. test_dataloader.'
-                        'dataset.data_root=data/other')
+    parser.add_argument(
+        '--scale', type=int, default=3, help='pixel upscaling of the PNG')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config keys, e.g. test_dataloader.'
+        'dataset.data_root=data/other')
     args = parser.parse_args()
     register_all_modules()
     cfg = Config.fromfile(args.config)
@@ -74,8 +80,8 @@ def main():
     else:
         student, teacher = build_net(model_cfg, args.checkpoint), None
     loader_cfg = dict(cfg.test_dataloader)
-    loader_cfg.update(batch_size=args.num, num_workers=0,
-                      persistent_workers=False)
+    loader_cfg.update(
+        batch_size=args.num, num_workers=0, persistent_workers=False)
     data = next(iter(Runner.build_dataloader(loader_cfg)))
     data = student.data_preprocessor(data, False)
     x = data['inputs']
@@ -88,39 +94,46 @@ def main():
     h, w = x.shape[-2:]
 
     def up(d):
-        return F.interpolate(d, size=(h, w), mode='bilinear',
-                             align_corners=False)[:, 0].numpy()
+        return F.interpolate(
+            d, size=(h, w), mode='bilinear', align_corners=False)[:,
+                                                                  0].numpy()
 
     s_np = up(s)
     t_np = up(t) if t is not None else None
     samples = data['data_samples']
-    gts = [smp.gt_depth[0].numpy() if 'gt_depth' in smp else None
-           for smp in samples]
+    gts = [
+        smp.gt_depth[0].numpy() if 'gt_depth' in smp else None
+        for smp in samples
+    ]
     rows = []
     for i in range(x.shape[0]):
         gt = gts[i]
         if gt is not None and gt.shape != (h, w):
             gt = None
-        maps = [m for m in (gt, None if t_np is None else t_np[i], s_np[i])
-                if m is not None]
+        maps = [
+            m for m in (gt, None if t_np is None else t_np[i], s_np[i])
+            if m is not None
+        ]
         valid = [m[m > 0] for m in maps]
         lo = min(v.min() for v in valid if v.size)
         hi = max(v.max() for v in valid if v.size)
         rgb = images[i].numpy()[..., ::-1]  # RGB -> BGR for cv2
-        cols = [np.ascontiguousarray(rgb)] + [colorize(m, lo, hi)
-                                              for m in maps]
-        ref = gt if gt is not None else (t_np[i] if t_np is not None else
-                                         None)
+        cols = [np.ascontiguousarray(rgb)
+                ] + [colorize(m, lo, hi) for m in maps]
+        ref = gt if gt is not None else (t_np[i] if t_np is not None else None)
         if ref is not None:
             err = np.abs(s_np[i] - ref) * (ref > 0)
             cols.append(colorize(err, 0, max(float(err.max()), 1e-3)))
         rows.append(np.concatenate(cols, axis=1))
     width = max(r.shape[1] for r in rows)
-    rows = [np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0)))
-            for r in rows]
+    rows = [np.pad(r, ((0, 0), (0, width - r.shape[1]), (0, 0))) for r in rows]
     canvas = np.concatenate(rows, axis=0)
-    canvas = cv2.resize(canvas, None, fx=args.scale, fy=args.scale,
-                        interpolation=cv2.INTER_NEAREST)
+    canvas = cv2.resize(
+        canvas,
+        None,
+        fx=args.scale,
+        fy=args.scale,
+        interpolation=cv2.INTER_NEAREST)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     cv2.imwrite(args.out, canvas)
     print(f'wrote {args.out}: {len(rows)} rows; columns input, '

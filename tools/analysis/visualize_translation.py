@@ -21,8 +21,8 @@ import mmcv
 import numpy as np
 import torch
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
+sys.path.insert(0,
+                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from mmengine.config import Config  # noqa: E402
 from mmengine.dataset import pseudo_collate  # noqa: E402
@@ -36,15 +36,18 @@ from mmsocket.utils import register_all_modules  # noqa: E402
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='a TGMB config')
-    parser.add_argument('checkpoint', help='its tgmb.pth (or any TGMB '
-                        'checkpoint)')
+    parser.add_argument(
+        'checkpoint', help='its tgmb.pth (or any TGMB '
+        'checkpoint)')
     parser.add_argument('--out', default='translation.png')
-    parser.add_argument('--num', type=int, default=8,
-                        help='images per block')
-    parser.add_argument('--data-root', default=None,
-                        help='override the config\'s data root')
-    parser.add_argument('--scale', type=int, default=2,
-                        help='pixel upscaling of the saved grid')
+    parser.add_argument('--num', type=int, default=8, help='images per block')
+    parser.add_argument(
+        '--data-root', default=None, help='override the config\'s data root')
+    parser.add_argument(
+        '--scale',
+        type=int,
+        default=2,
+        help='pixel upscaling of the saved grid')
     return parser.parse_args()
 
 
@@ -92,8 +95,12 @@ def main():
     for src in cfg.model.sources:
         src.checkpoint = None  # only T and the preprocessors are needed
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu',
-                    strict=False, logger='silent')
+    load_checkpoint(
+        model,
+        args.checkpoint,
+        map_location='cpu',
+        strict=False,
+        logger='silent')
     model.eval()
 
     def translate(batch):
@@ -104,21 +111,20 @@ def main():
     rows = []
     tr = _samples(_stream_cfg(cfg, 'target'), args.num, args.data_root)
     rows += list(translate(tr))
-    follower = cfg.train_dataloader.dataset.get('paired', {}).get(
-        'ti_source', {})
-    modality = follower.get('modality', 'rgb') if isinstance(
-        follower, dict) else 'rgb'
+    follower = cfg.train_dataloader.dataset.get('paired',
+                                                {}).get('ti_source', {})
+    modality = follower.get('modality', 'rgb') if isinstance(follower,
+                                                             dict) else 'rgb'
     ti = _samples(_stream_cfg(cfg, 'ti'), args.num, args.data_root)
-    rgb = _samples(_stream_cfg(cfg, 'ti', modality), args.num,
-                   args.data_root)
+    rgb = _samples(_stream_cfg(cfg, 'ti', modality), args.num, args.data_root)
     rows += list(translate(ti))
     rgb_x = model.source_preprocessor(rgb, False)['inputs']
-    rows.append(_to_uint8(from_source_input(rgb_x,
-                                            model.source_preprocessor)))
-    grid = np.concatenate([_row(r) for r in rows[:2]] +
-                          [np.full((6, _row(rows[0]).shape[1], 3), 0,
-                                   np.uint8)] +
-                          [_row(r) for r in rows[2:]], axis=0)
+    rows.append(_to_uint8(from_source_input(rgb_x, model.source_preprocessor)))
+    grid = np.concatenate(
+        [_row(r) for r in rows[:2]] +
+        [np.full((6, _row(rows[0]).shape[1], 3), 0, np.uint8)] +
+        [_row(r) for r in rows[2:]],
+        axis=0)
     if args.scale > 1:
         grid = grid.repeat(args.scale, 0).repeat(args.scale, 1)
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)

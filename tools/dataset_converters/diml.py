@@ -41,7 +41,9 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     return run_converter(
-        convert_diml, args, splits=tuple(args.splits),
+        convert_diml,
+        args,
+        splits=tuple(args.splits),
         resolution=args.resolution)
 
 

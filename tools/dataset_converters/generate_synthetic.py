@@ -77,15 +77,15 @@ def main(argv=None) -> None:
     print(f'TI classes ({len(meta["ti_classes"])}): '
           f'{", ".join(meta["ti_classes"])}')
     splits = ('tr', 'tr_train', 'tr_val', 'tr_test')
-    print(f'{"domain":<10}' + ''.join(f'{s:>10}' for s in splits) +
-          f'{"ti":>10}')
+    print(f'{"domain":<10}' + ''.join(f'{s:>10}'
+                                      for s in splits) + f'{"ti":>10}')
     for d in meta['domains']:
-        print(f'{d:<10}' + ''.join(f'{counts[d][s]:>10}' for s in splits) +
-              f'{counts["ti"][d]:>10}')
+        print(f'{d:<10}' + ''.join(f'{counts[d][s]:>10}'
+                                   for s in splits) + f'{counts["ti"][d]:>10}')
     total_ti = sum(counts['ti'].values())
-    print(f'{"total":<10}' + ''.join(
-        f'{sum(counts[d][s] for d in meta["domains"]):>10}'
-        for s in splits) + f'{total_ti:>10}')
+    print(f'{"total":<10}' +
+          ''.join(f'{sum(counts[d][s] for d in meta["domains"]):>10}'
+                  for s in splits) + f'{total_ti:>10}')
 
 
 if __name__ == '__main__':

@@ -29,8 +29,8 @@ def main(argv=None) -> None:
     splits = {}
     if args.splits:
         splits.update(read_split_indices(args.splits))
-    for name, path in (('test', args.test_indices),
-                       ('train', args.train_indices)):
+    for name, path in (('test', args.test_indices), ('train',
+                                                     args.train_indices)):
         if path:
             splits[name] = read_split_indices(path)['indices']
     if not splits:

@@ -29,8 +29,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 
 def instance_tables(trajectories: Iterable[Any],
-                    classes: Optional[Sequence[str]] = None
-                    ) -> Dict[str, Any]:
+                    classes: Optional[Sequence[str]] = None) -> Dict[str, Any]:
     """Build the export from parsed trajectories.
 
     Args:
@@ -48,8 +47,8 @@ def instance_tables(trajectories: Iterable[Any],
     if classes is None:
         names = {
             inst.semantic_english
-            for t in trajectories for inst in t.instances
-            if inst.semantic_english
+            for t in trajectories
+            for inst in t.instances if inst.semantic_english
         }
         classes = sorted(names - {'void'})
     classes = list(classes)
@@ -59,12 +58,11 @@ def instance_tables(trajectories: Iterable[Any],
     tables: Dict[str, Dict[str, int]] = {}
     for t in trajectories:
         tables[t.render_path] = {
-            str(inst.instance_id): index.get(inst.semantic_english or 'void',
-                                             index['void'])
+            str(inst.instance_id):
+            index.get(inst.semantic_english or 'void', index['void'])
             for inst in t.instances
         }
-    return {'metainfo': {'semantic_classes': classes},
-            'trajectories': tables}
+    return {'metainfo': {'semantic_classes': classes}, 'trajectories': tables}
 
 
 def _load_pb2(path: str):

@@ -43,29 +43,69 @@ METHOD_NAMES = dict(
 # SOCKET paper (Ahmed et al., ECCV 2022), top-1 %.
 # Table 3: [source][target] -> (Unadapted, SHOT, SOCKET).
 PAPER_T3 = {
-    'kv1': dict(kv1=(14.8, 16.7, 25.3), kv2=(14.6, 20.3, 23.6),
-                realsense=(9.0, 11.9, 13.4), xtion=(7.1, 15.3, 18.1)),
-    'kv2': dict(kv1=(4.0, 12.8, 13.6), kv2=(17.0, 29.4, 35.2),
-                realsense=(10.8, 19.3, 22.8), xtion=(10.6, 7.0, 8.3)),
-    'realsense': dict(kv1=(2.0, 7.9, 20.3), kv2=(7.1, 18.4, 23.5),
-                      realsense=(14.7, 27.4, 30.0), xtion=(5.1, 9.5, 11.8)),
-    'xtion': dict(kv1=(0.7, 9.5, 14.2), kv2=(6.0, 20.2, 24.2),
-                  realsense=(9.0, 21.8, 23.5), xtion=(8.1, 13.2, 22.2)),
+    'kv1':
+    dict(
+        kv1=(14.8, 16.7, 25.3),
+        kv2=(14.6, 20.3, 23.6),
+        realsense=(9.0, 11.9, 13.4),
+        xtion=(7.1, 15.3, 18.1)),
+    'kv2':
+    dict(
+        kv1=(4.0, 12.8, 13.6),
+        kv2=(17.0, 29.4, 35.2),
+        realsense=(10.8, 19.3, 22.8),
+        xtion=(10.6, 7.0, 8.3)),
+    'realsense':
+    dict(
+        kv1=(2.0, 7.9, 20.3),
+        kv2=(7.1, 18.4, 23.5),
+        realsense=(14.7, 27.4, 30.0),
+        xtion=(5.1, 9.5, 11.8)),
+    'xtion':
+    dict(
+        kv1=(0.7, 9.5, 14.2),
+        kv2=(6.0, 20.2, 24.2),
+        realsense=(9.0, 21.8, 23.5),
+        xtion=(8.1, 13.2, 22.2)),
 }
 # Table 4: [source pair][target] -> (DECISION, SOCKET).
 PAPER_T4 = {
-    'kv1+kv2': dict(kv1=(17.9, 19.5), kv2=(34.2, 36.6),
-                    realsense=(18.8, 19.8), xtion=(14.6, 18.0)),
-    'kv1+realsense': dict(kv1=(12.6, 18.0), kv2=(23.3, 26.8),
-                          realsense=(24.3, 24.7), xtion=(10.9, 12.2)),
-    'kv1+xtion': dict(kv1=(11.7, 23.9), kv2=(29.6, 35.7),
-                      realsense=(20.3, 21.1), xtion=(16.7, 20.0)),
-    'kv2+realsense': dict(kv1=(7.4, 11.7), kv2=(22.7, 33.1),
-                          realsense=(28.4, 29.4), xtion=(6.9, 9.1)),
-    'kv2+xtion': dict(kv1=(14.8, 16.2), kv2=(27.0, 31.0),
-                      realsense=(25.4, 25.0), xtion=(11.6, 18.3)),
-    'realsense+xtion': dict(kv1=(8.3, 10.7), kv2=(23.1, 25.2),
-                            realsense=(30.1, 31.5), xtion=(9.5, 10.8)),
+    'kv1+kv2':
+    dict(
+        kv1=(17.9, 19.5),
+        kv2=(34.2, 36.6),
+        realsense=(18.8, 19.8),
+        xtion=(14.6, 18.0)),
+    'kv1+realsense':
+    dict(
+        kv1=(12.6, 18.0),
+        kv2=(23.3, 26.8),
+        realsense=(24.3, 24.7),
+        xtion=(10.9, 12.2)),
+    'kv1+xtion':
+    dict(
+        kv1=(11.7, 23.9),
+        kv2=(29.6, 35.7),
+        realsense=(20.3, 21.1),
+        xtion=(16.7, 20.0)),
+    'kv2+realsense':
+    dict(
+        kv1=(7.4, 11.7),
+        kv2=(22.7, 33.1),
+        realsense=(28.4, 29.4),
+        xtion=(6.9, 9.1)),
+    'kv2+xtion':
+    dict(
+        kv1=(14.8, 16.2),
+        kv2=(27.0, 31.0),
+        realsense=(25.4, 25.0),
+        xtion=(11.6, 18.3)),
+    'realsense+xtion':
+    dict(
+        kv1=(8.3, 10.7),
+        kv2=(23.1, 25.2),
+        realsense=(30.1, 31.5),
+        xtion=(9.5, 10.8)),
 }
 # Table 5 (DIML RGB -> depth): Unadapted, SHOT, SOCKET (DIML TI), SOCKET
 # (SUN RGB-D TI). Table 6 (RGB-NIR): (Unadapted, SHOT, SOCKET).
@@ -73,8 +113,11 @@ PAPER_T5 = (26.9, 41.4, 46.1, 53.2)
 PAPER_T6 = {'rgb_to_nir': (84.8, 86.7, 90.2), 'nir_to_rgb': (65.2, 92.2, 92.7)}
 # Table 7 (SHOT): source -> (cross-modal: own depth, cross-domain: mean over
 # the other three domains' RGB).
-PAPER_T7 = dict(kv1=(16.7, 24.5), kv2=(29.4, 39.6), realsense=(27.4, 29.7),
-                xtion=(13.2, 43.1))
+PAPER_T7 = dict(
+    kv1=(16.7, 24.5),
+    kv2=(29.4, 39.6),
+    realsense=(27.4, 29.7),
+    xtion=(13.2, 43.1))
 
 # Per data set: the model base, the data bases and the schedule of a leaf.
 DATASETS = dict(
@@ -103,9 +146,8 @@ DATASETS = dict(
             '    paramwise_cfg=dict(custom_keys={\'backbone\': '
             'dict(lr_mult=1.0)}))\n'
             'train_cfg = dict(max_epochs=30, val_interval=5)\n'),
-        transfer_extra=(
-            '# CPU scale: 6 epochs over the 720 target images.\n'
-            'train_cfg = dict(max_epochs=6, val_interval=6)\n')),
+        transfer_extra=('# CPU scale: 6 epochs over the 720 target images.\n'
+                        'train_cfg = dict(max_epochs=6, val_interval=6)\n')),
     diml=dict(
         title='DIML RGB+D',
         net='ResNet-50 (ImageNet-pretrained)',
@@ -123,8 +165,8 @@ DATASETS = dict(
         source_extra='',
         transfer_extra=''),
 )
-RGB_NIR_DATA = dict(rgb_to_nir='rgb_nir_rgb2nir.py',
-                    nir_to_rgb='rgb_nir_nir2rgb.py')
+RGB_NIR_DATA = dict(
+    rgb_to_nir='rgb_nir_rgb2nir.py', nir_to_rgb='rgb_nir_nir2rgb.py')
 
 
 def source_ckpt(dataset: str, name: str) -> str:
@@ -141,14 +183,15 @@ def bases(*names: Optional[str]) -> str:
 
 
 def sources_block(dataset: str, names: List[str]) -> str:
-    items = ''.join(
-        '    dict(\n'
-        '        model={{_base_.source_model}},\n'
-        f"        checkpoint='{source_ckpt(dataset, n)}'),\n" for n in names)
+    items = ''.join('    dict(\n'
+                    '        model={{_base_.source_model}},\n'
+                    f"        checkpoint='{source_ckpt(dataset, n)}'),\n"
+                    for n in names)
     return f'model = dict(sources=[\n{items}])\n'
 
 
-def data_overrides(ann_file: str, modality: Optional[str] = None,
+def data_overrides(ann_file: str,
+                   modality: Optional[str] = None,
                    train: bool = True) -> str:
     """Point the target stream and the evaluation set at ``ann_file``."""
     mod = f", modality='{modality}'" if modality else ''
@@ -164,7 +207,8 @@ def data_overrides(ann_file: str, modality: Optional[str] = None,
 
 
 # -- leaf templates ---------------------------------------------------------
-def source_leaf(dataset: str, domain: Optional[str],
+def source_leaf(dataset: str,
+                domain: Optional[str],
                 modality: str = 'rgb') -> Tuple[str, str]:
     ds = DATASETS[dataset]
     name = f'{domain}_{modality}' if domain else modality
@@ -173,10 +217,9 @@ def source_leaf(dataset: str, domain: Optional[str],
     text = (f'# Source model: {ds["net"]} trained on {ds["title"]} '
             f'{where}{modality.upper()}.\n# Exported (best validation '
             f'weights + class list) to {source_ckpt(dataset, name)}.\n' +
-            HEADER + bases(f'models/{ds["model"]}',
-                           f'datasets/{ds["source_data"]}',
-                           'schedules/source_sgd_20e.py',
-                           'default_runtime.py') +
+            HEADER +
+            bases(f'models/{ds["model"]}', f'datasets/{ds["source_data"]}',
+                  'schedules/source_sgd_20e.py', 'default_runtime.py') +
             'model = {{_base_.source_model}}\n')
     mod = f", modality='{modality}'" if modality != 'rgb' else ''
     text += ('train_dataloader = dict(\n    dataset=dict(ann_file='
@@ -188,8 +231,12 @@ def source_leaf(dataset: str, domain: Optional[str],
     return source_config(dataset, name), text
 
 
-def transfer_leaf(method: str, dataset: str, srcs: List[str], tgt: str,
-                  paper: Optional[str], target_modality: str = 'depth',
+def transfer_leaf(method: str,
+                  dataset: str,
+                  srcs: List[str],
+                  tgt: str,
+                  paper: Optional[str],
+                  target_modality: str = 'depth',
                   data_base: Optional[str] = None,
                   src_names: Optional[List[str]] = None,
                   ann_file: Optional[str] = None,
@@ -218,8 +265,9 @@ def transfer_leaf(method: str, dataset: str, srcs: List[str], tgt: str,
         text += ('train_dataloader = None\nval_dataloader = None\n'
                  'val_evaluator = None\ntest_cfg = dict()\n')
         if ann_file:
-            text += data_overrides(ann_file, None if target_modality ==
-                                   'depth' else target_modality, False)
+            text += data_overrides(
+                ann_file,
+                None if target_modality == 'depth' else target_modality, False)
         return text
     text += '# Train the source model(s) first:\n' + ''.join(
         f'#   python tools/train.py {source_config(dataset, n)}\n'
@@ -230,8 +278,7 @@ def transfer_leaf(method: str, dataset: str, srcs: List[str], tgt: str,
     text += sources_block(dataset, src_names)
     if ann_file:
         text += data_overrides(
-            ann_file, None if target_modality == 'depth' else
-            target_modality)
+            ann_file, None if target_modality == 'depth' else target_modality)
     if method in ('shot', 'decision'):
         text += ('# No task-irrelevant data: drop the inherited TI stream.\n'
                  'train_dataloader = dict(dataset=dict(streams=dict('
@@ -247,9 +294,10 @@ def _merge_loader_lines(text: str) -> str:
             'ti=None)))\n')
     if drop in text and 'streams=dict(\n    target=' in text:
         text = text.replace(drop, '')
-        text = text.replace('streams=dict(\n    target=',
-                            'streams=dict(\n    ti=None,  # no TI data\n'
-                            '    target=')
+        text = text.replace(
+            'streams=dict(\n    target=',
+            'streams=dict(\n    ti=None,  # no TI data\n'
+            '    target=')
         text = text.replace(
             '# No task-irrelevant data: drop the inherited TI stream.\n', '')
     return text
@@ -275,34 +323,40 @@ def build() -> Dict[str, str]:
                    ['Unadapted', 'SHOT', 'SOCKET'])
         for s, t in itertools.product(DOMAINS, DOMAINS):
             paper = PAPER_T3[s][t]
-            note = ('SOCKET Table 3, ' + fmt_paper(
-                paper, ('Unadapted', 'SHOT', 'SOCKET'))) if on_sun else None
+            note = (
+                'SOCKET Table 3, ' +
+                fmt_paper(paper,
+                          ('Unadapted', 'SHOT', 'SOCKET'))) if on_sun else None
             for i, m in enumerate(('unadapted', 'shot', 'socket')):
                 path = f'configs/{m}/{dataset}/{s}_to_{t}.py'
                 files[path] = transfer_leaf(
-                    m, dataset, [s], t, note,
+                    m,
+                    dataset, [s],
+                    t,
+                    note,
                     ann_file=f'annotations/{t}_tr.json')
-                add_cell(t3, s, t, METHOD_NAMES[m], [path],
-                         paper[i])
+                add_cell(t3, s, t, METHOD_NAMES[m], [path], paper[i])
             add_source(t3, dataset, [s])
         tables[f'socket_table3_{dataset}'] = t3
         # Table 4: two sources, every pair, every target.
-        t4 = table('Table 4: two-source RGB -> depth', dataset,
-                   'Source RGB', [f'{a}+{b}' for a, b in
-                                  itertools.combinations(DOMAINS, 2)],
+        t4 = table('Table 4: two-source RGB -> depth', dataset, 'Source RGB',
+                   [f'{a}+{b}' for a, b in itertools.combinations(DOMAINS, 2)],
                    list(DOMAINS), ['DECISION', 'SOCKET'])
         for (a, b), t in itertools.product(
                 itertools.combinations(DOMAINS, 2), DOMAINS):
             paper = PAPER_T4[f'{a}+{b}'][t]
-            note = ('SOCKET Table 4, ' + fmt_paper(
-                paper, ('DECISION', 'SOCKET'))) if on_sun else None
+            note = ('SOCKET Table 4, ' +
+                    fmt_paper(paper,
+                              ('DECISION', 'SOCKET'))) if on_sun else None
             for i, m in enumerate(('decision', 'socket')):
                 path = f'configs/{m}/{dataset}/{a}+{b}_to_{t}.py'
                 files[path] = transfer_leaf(
-                    m, dataset, [a, b], t, note,
+                    m,
+                    dataset, [a, b],
+                    t,
+                    note,
                     ann_file=f'annotations/{t}_tr.json')
-                add_cell(t4, f'{a}+{b}', t, METHOD_NAMES[m], [path],
-                         paper[i])
+                add_cell(t4, f'{a}+{b}', t, METHOD_NAMES[m], [path], paper[i])
             add_source(t4, dataset, [a, b])
         tables[f'socket_table4_{dataset}'] = t4
         # Table 7: SHOT across modalities (own depth) vs across domains
@@ -317,32 +371,34 @@ def build() -> Dict[str, str]:
                 for m in ('unadapted', 'shot'):
                     path = f'configs/{m}/{dataset}/{s}_to_{t}_rgb.py'
                     files[path] = transfer_leaf(
-                        m, dataset, [s], t,
+                        m,
+                        dataset, [s],
+                        t,
                         'SOCKET Table 7 (cross-domain SHOT, mean over the '
                         'other three domains)' if on_sun else None,
                         target_modality='rgb',
                         ann_file=f'annotations/{t}_tr.json')
-                cross_domain.append(f'configs/shot/{dataset}/{s}_to_{t}_rgb.py')
+                cross_domain.append(
+                    f'configs/shot/{dataset}/{s}_to_{t}_rgb.py')
             paper = PAPER_T7[s]
             add_cell(t7, s, 'Cross-Modal', 'SHOT',
-                     [f'configs/shot/{dataset}/{s}_to_{s}.py'],
-                     paper[0])
-            add_cell(t7, s, 'Cross-Domain', 'SHOT', cross_domain,
-                     paper[1])
+                     [f'configs/shot/{dataset}/{s}_to_{s}.py'], paper[0])
+            add_cell(t7, s, 'Cross-Domain', 'SHOT', cross_domain, paper[1])
             add_source(t7, dataset, [s])
         tables[f'socket_table7_{dataset}'] = t7
 
     # Table 5: DIML RGB -> depth, TI data from DIML or from SUN RGB-D.
     path, text = source_leaf('diml', None)
     files[path] = text
-    t5 = table('Table 5: DIML RGB -> depth with different TI data', 'diml',
-               'Setting', ['RGB->Depth'],
-               ['Unadapted', 'SHOT', 'SOCKET (DIML TI)',
-                'SOCKET (SUN RGB-D TI)'], ['top-1'])
+    t5 = table(
+        'Table 5: DIML RGB -> depth with different TI data', 'diml', 'Setting',
+        ['RGB->Depth'],
+        ['Unadapted', 'SHOT', 'SOCKET (DIML TI)', 'SOCKET (SUN RGB-D TI)'],
+        ['top-1'])
     for i, (m, suffix, column) in enumerate(
-            (('unadapted', '', 'Unadapted'), ('shot', '', 'SHOT'),
-             ('socket', '', 'SOCKET (DIML TI)'),
-             ('socket', '_ti_sunrgbd', 'SOCKET (SUN RGB-D TI)'))):
+        (('unadapted', '', 'Unadapted'), ('shot', '', 'SHOT'),
+         ('socket', '', 'SOCKET (DIML TI)'), ('socket', '_ti_sunrgbd',
+                                              'SOCKET (SUN RGB-D TI)'))):
         extra = ''
         if suffix:
             extra = ('# Task-irrelevant pairs from SUN RGB-D instead (the '
@@ -353,9 +409,12 @@ def build() -> Dict[str, str]:
                      "ann_file='annotations/ti.json'))))\n")
         path = f'configs/{m}/diml/rgb_to_depth{suffix}.py'
         files[path] = transfer_leaf(
-            m, 'diml', ['diml'], 'diml',
+            m,
+            'diml', ['diml'],
+            'diml',
             f'SOCKET Table 5, {column} {PAPER_T5[i]}',
-            src_names=['rgb'], extra=extra)
+            src_names=['rgb'],
+            extra=extra)
         add_cell(t5, 'RGB->Depth', column, 'top-1', [path], PAPER_T5[i])
     t5['sources'] = {source_ckpt('diml', 'rgb'): source_config('diml', 'rgb')}
     tables['socket_table5_diml'] = t5
@@ -364,11 +423,11 @@ def build() -> Dict[str, str]:
     for modality in ('rgb', 'nir'):
         path, text = source_leaf('rgb_nir', None, modality)
         files[path] = text
-    t6 = table('Table 6: RGB-NIR scene, both directions', 'rgb_nir',
-               'Setting', ['RGB->NIR', 'NIR->RGB'],
-               ['Unadapted', 'SHOT', 'SOCKET'], ['top-1'])
-    for direction, row in (('rgb_to_nir', 'RGB->NIR'),
-                           ('nir_to_rgb', 'NIR->RGB')):
+    t6 = table('Table 6: RGB-NIR scene, both directions', 'rgb_nir', 'Setting',
+               ['RGB->NIR', 'NIR->RGB'], ['Unadapted', 'SHOT', 'SOCKET'],
+               ['top-1'])
+    for direction, row in (('rgb_to_nir', 'RGB->NIR'), ('nir_to_rgb',
+                                                        'NIR->RGB')):
         src_mod, tgt_mod = direction.split('_to_')
         for i, m in enumerate(('unadapted', 'shot', 'socket')):
             path = f'configs/{m}/rgb_nir/{direction}.py'
@@ -386,10 +445,14 @@ def build() -> Dict[str, str]:
                          '         interval=1, by_epoch=True),\n'
                          ']\n')
             files[path] = transfer_leaf(
-                m, 'rgb_nir', [src_mod.upper()], tgt_mod,
+                m,
+                'rgb_nir', [src_mod.upper()],
+                tgt_mod,
                 f'SOCKET Table 6, {METHOD_NAMES[m]} {PAPER_T6[direction][i]}',
-                target_modality=tgt_mod, data_base=RGB_NIR_DATA[direction],
-                src_names=[src_mod], extra=extra)
+                target_modality=tgt_mod,
+                data_base=RGB_NIR_DATA[direction],
+                src_names=[src_mod],
+                extra=extra)
             add_cell(t6, row, METHOD_NAMES[m], 'top-1', [path],
                      PAPER_T6[direction][i])
     t6['sources'] = {
@@ -416,8 +479,8 @@ def table(title: str, dataset: str, row_title: str, rows: List[str],
         # The synthetic tables carry the SUN RGB-D numbers: the trends, not
         # the values, are comparable.
         paper_note=('the authors\' numbers on SUN RGB-D (ResNet-50); compare '
-                    'trends, not values' if dataset == 'synthetic' else
-                    'the authors\' numbers'),
+                    'trends, not values'
+                    if dataset == 'synthetic' else 'the authors\' numbers'),
         cells=[],
         sources={})
 
@@ -446,21 +509,31 @@ def table_text(name: str, spec: dict) -> str:
         'value, where there is one.',
         HEADER.rstrip('\n')
     ]
-    for key in ('title', 'dataset', 'row_title', 'rows', 'columns',
-                'methods', 'metric', 'paper_note', 'sources', 'cells'):
+    for key in ('title', 'dataset', 'row_title', 'rows', 'columns', 'methods',
+                'metric', 'paper_note', 'sources', 'cells'):
         value = pprint.pformat(spec[key], width=76, sort_dicts=False)
         lines.append(f'{key} = {value}')
     return '\n'.join(lines) + '\n'
 
 
+def yapf_format(text: str) -> str:
+    """Format generated Python in the repository's yapf style (setup.cfg),
+    so that the lint step and the up-to-date check agree."""
+    from yapf.yapflib.yapf_api import FormatCode
+    return FormatCode(text, style_config=osp.join(ROOT, 'setup.cfg'))[0]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--check', action='store_true',
-                        help='only report configs that differ or are missing')
+    parser.add_argument(
+        '--check',
+        action='store_true',
+        help='only report configs that differ or are missing')
     args = parser.parse_args(argv)
     files = build()
     stale = []
     for rel, text in sorted(files.items()):
+        text = yapf_format(text)
         path = osp.join(ROOT, rel)
         old = open(path).read() if osp.exists(path) else None
         if old == text:

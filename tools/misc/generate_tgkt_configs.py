@@ -26,22 +26,30 @@ DOMAINS = ('kv1', 'kv2', 'realsense', 'xtion')
 # TGMB paper (arXiv 2401.05014) Table 2, [source][target] ->
 # (Source-only, SHOT, SOCKET, TGMB, TGKT), top-1 %.
 PAPER_T2 = {
-    'kv1': dict(kv1=(22.73, 16.38, 29.17, 34.50, 41.49),
-                kv2=(18.27, 17.78, 19.16, 10.33, 16.71),
-                realsense=(5.19, 7.29, 12.93, 8.52, 13.20),
-                xtion=(10.88, 17.60, 18.04, 13.69, 24.49)),
-    'kv2': dict(kv1=(3.02, 10.81, 19.63, 12.26, 18.76),
-                kv2=(20.36, 43.87, 48.58, 29.11, 51.47),
-                realsense=(13.76, 19.81, 32.46, 18.98, 39.20),
-                xtion=(10.84, 11.04, 27.69, 16.81, 28.14)),
-    'realsense': dict(kv1=(4.45, 5.33, 17.09, 8.74, 15.66),
-                      kv2=(8.09, 11.29, 42.67, 16.80, 44.49),
-                      realsense=(11.83, 15.27, 44.15, 28.06, 46.49),
-                      xtion=(6.25, 8.50, 23.22, 14.16, 24.92)),
-    'xtion': dict(kv1=(2.70, 10.89, 25.83, 15.82, 28.62),
-                  kv2=(8.13, 20.67, 38.62, 20.40, 41.16),
-                  realsense=(6.19, 18.43, 27.65, 12.28, 25.58),
-                  xtion=(5.81, 11.04, 40.70, 18.30, 39.20)),
+    'kv1':
+    dict(
+        kv1=(22.73, 16.38, 29.17, 34.50, 41.49),
+        kv2=(18.27, 17.78, 19.16, 10.33, 16.71),
+        realsense=(5.19, 7.29, 12.93, 8.52, 13.20),
+        xtion=(10.88, 17.60, 18.04, 13.69, 24.49)),
+    'kv2':
+    dict(
+        kv1=(3.02, 10.81, 19.63, 12.26, 18.76),
+        kv2=(20.36, 43.87, 48.58, 29.11, 51.47),
+        realsense=(13.76, 19.81, 32.46, 18.98, 39.20),
+        xtion=(10.84, 11.04, 27.69, 16.81, 28.14)),
+    'realsense':
+    dict(
+        kv1=(4.45, 5.33, 17.09, 8.74, 15.66),
+        kv2=(8.09, 11.29, 42.67, 16.80, 44.49),
+        realsense=(11.83, 15.27, 44.15, 28.06, 46.49),
+        xtion=(6.25, 8.50, 23.22, 14.16, 24.92)),
+    'xtion':
+    dict(
+        kv1=(2.70, 10.89, 25.83, 15.82, 28.62),
+        kv2=(8.13, 20.67, 38.62, 20.40, 41.16),
+        realsense=(6.19, 18.43, 27.65, 12.28, 25.58),
+        xtion=(5.81, 11.04, 40.70, 18.30, 39.20)),
 }
 PAPER_T3 = dict(
     diml=(26.55, 39.97, 40.98, 44.30, 50.79),
@@ -66,15 +74,14 @@ TGKT_ABLATIONS = {
 }
 
 DATA = dict(
-    sunrgbd=dict(model='source_resnet50.py', data='sunrgbd_rgb2depth.py',
-                 extra=''),
+    sunrgbd=dict(
+        model='source_resnet50.py', data='sunrgbd_rgb2depth.py', extra=''),
     synthetic=dict(
         model='source_resnet18_narrow.py',
         data='synthetic_rgb2depth.py',
         extra=('# CPU scale: 6 epochs over the 720 target images.\n'
                'train_cfg = dict(max_epochs=6, val_interval=6)\n')),
-    diml=dict(model='source_resnet50.py', data='diml_rgb2depth.py',
-              extra=''),
+    diml=dict(model='source_resnet50.py', data='diml_rgb2depth.py', extra=''),
 )
 SCHEDULE = dict(tgmb='tgmb_adversarial_15e.py', tgkt='transfer_sgd_15e.py')
 NAMES = dict(tgmb='TGMB', tgkt='TGKT')
@@ -84,10 +91,18 @@ def ckpt(dataset: str, name: str) -> str:
     return f'work_dirs/source/{dataset}/{name}/source.pth'
 
 
-def leaf(method: str, dataset: str, task: str, title: str,
-         sources: List[str], data: str, model_base: str,
-         target_ann: Optional[str] = None, source_modality: str = 'rgb',
-         extra: str = '', paper: str = '', ti: Optional[dict] = None) -> str:
+def leaf(method: str,
+         dataset: str,
+         task: str,
+         title: str,
+         sources: List[str],
+         data: str,
+         model_base: str,
+         target_ann: Optional[str] = None,
+         source_modality: str = 'rgb',
+         extra: str = '',
+         paper: str = '',
+         ti: Optional[dict] = None) -> str:
     """One stage's config text. ``sources`` are source model names."""
     up = '../../'
     lines = [f'# {NAMES[method]}, {title}.\n']
@@ -101,11 +116,12 @@ def leaf(method: str, dataset: str, task: str, title: str,
     if method == 'tgkt':
         lines.append(f'# and the TGMB stage:\n#   python tools/train.py '
                      f'configs/tgmb/{dataset}/{task}.py\n')
-    bases = [f'models/{model_base}', f'methods/{method}.py',
-             f'datasets/{data}', f'schedules/{SCHEDULE[method]}',
-             'default_runtime.py']
-    lines.append('_base_ = [\n' + ',\n'.join(
-        f"    '{up}_base_/{b}'" for b in bases) + '\n]\n')
+    bases = [
+        f'models/{model_base}', f'methods/{method}.py', f'datasets/{data}',
+        f'schedules/{SCHEDULE[method]}', 'default_runtime.py'
+    ]
+    lines.append('_base_ = [\n' + ',\n'.join(f"    '{up}_base_/{b}'"
+                                             for b in bases) + '\n]\n')
     model = ['model = dict(\n    sources=[\n']
     for s in sources:
         model.append('        dict(\n'
@@ -121,15 +137,14 @@ def leaf(method: str, dataset: str, task: str, title: str,
     if target_ann:
         streams.append(f"target=dict(ann_file='{target_ann}')")
     if ti:
-        streams.append('ti=dict(' + ', '.join(
-            f'{k}={v!r}' for k, v in ti.items()) + ')')
+        streams.append('ti=dict(' + ', '.join(f'{k}={v!r}'
+                                              for k, v in ti.items()) + ')')
     if streams:
         dataset_cfg.append('streams=dict(' + ', '.join(streams) + ')')
     if method == 'tgmb':
         # The TI pairs' source-modality image, read at the TI draw's index.
-        dataset_cfg.append(
-            f"paired=dict(ti_source=dict(stream='ti', "
-            f"modality='{source_modality}'))")
+        dataset_cfg.append(f"paired=dict(ti_source=dict(stream='ti', "
+                           f"modality='{source_modality}'))")
     if dataset_cfg:
         lines.append('train_dataloader = dict(dataset=dict(\n    ' +
                      ',\n    '.join(dataset_cfg) + '))\n')
@@ -153,8 +168,8 @@ def leaf(method: str, dataset: str, task: str, title: str,
     return ''.join(lines)
 
 
-def ablation(method: str, dataset: str, task: str, variant: str,
-             note: str, overrides: dict) -> str:
+def ablation(method: str, dataset: str, task: str, variant: str, note: str,
+             overrides: dict) -> str:
     body = ',\n'.join(f'    {k}={v!r}' for k, v in overrides.items())
     text = (f'# {NAMES[method]} ablation on {dataset} {task}: {note}.\n'
             f'{HEADER}')
@@ -190,12 +205,19 @@ def build() -> Dict[str, str]:
                     paper = ('TGMB Table 2, Source-only {} / SHOT {} / '
                              'SOCKET {} / TGMB {} / TGKT {}'.format(*v))
                 for method in ('tgmb', 'tgkt'):
-                    add(method, dataset, task, leaf(
+                    add(
                         method, dataset, task,
-                        task_title(dataset, srcs, tgt),
-                        [f'{s}_rgb' for s in srcs], d['data'], d['model'],
-                        target_ann=f'annotations/{tgt}_tr.json',
-                        extra=d['extra'], paper=paper))
+                        leaf(
+                            method,
+                            dataset,
+                            task,
+                            task_title(dataset, srcs, tgt),
+                            [f'{s}_rgb' for s in srcs],
+                            d['data'],
+                            d['model'],
+                            target_ann=f'annotations/{tgt}_tr.json',
+                            extra=d['extra'],
+                            paper=paper))
         # Ablations over {kv1, kv2, realsense, xtion} -> kv1.
         for src in DOMAINS:
             task = f'{src}_to_kv1'
@@ -209,26 +231,57 @@ def build() -> Dict[str, str]:
     paper = ('TGMB Table 3, Source-only {} / SHOT {} / SOCKET {} / TGMB {} '
              '/ TGKT {}')
     for method in ('tgmb', 'tgkt'):
-        add(method, 'diml', 'rgb_to_depth', leaf(
-            method, 'diml', 'rgb_to_depth', 'DIML RGB+D: RGB -> depth',
-            ['rgb'], DATA['diml']['data'], DATA['diml']['model'],
-            paper=paper.format(*PAPER_T3['diml'])))
-        add(method, 'diml', 'rgb_to_depth_ti_sunrgbd', leaf(
+        add(
+            method, 'diml', 'rgb_to_depth',
+            leaf(
+                method,
+                'diml',
+                'rgb_to_depth',
+                'DIML RGB+D: RGB -> depth', ['rgb'],
+                DATA['diml']['data'],
+                DATA['diml']['model'],
+                paper=paper.format(*PAPER_T3['diml'])))
+        add(
             method, 'diml', 'rgb_to_depth_ti_sunrgbd',
-            'DIML RGB+D: RGB -> depth, task-irrelevant pairs from SUN RGB-D',
-            ['rgb'], DATA['diml']['data'], DATA['diml']['model'],
-            ti=dict(data_root='data/sunrgbd',
-                    ann_file='annotations/ti.json')))
-        add(method, 'rgb_nir', 'rgb_to_nir', leaf(
-            method, 'rgb_nir', 'rgb_to_nir', 'RGB-NIR Scene: RGB -> NIR',
-            ['rgb'], 'rgb_nir_rgb2nir.py', 'source_resnet50.py',
-            paper=paper.format(*PAPER_T3['rgb_nir'])))
-        add(method, 'rgb_nir', 'nir_to_rgb', leaf(
+            leaf(
+                method,
+                'diml',
+                'rgb_to_depth_ti_sunrgbd',
+                'DIML RGB+D: RGB -> depth, task-irrelevant pairs from '
+                'SUN RGB-D', ['rgb'],
+                DATA['diml']['data'],
+                DATA['diml']['model'],
+                ti=dict(
+                    data_root='data/sunrgbd', ann_file='annotations/ti.json')))
+        add(
+            method, 'rgb_nir', 'rgb_to_nir',
+            leaf(
+                method,
+                'rgb_nir',
+                'rgb_to_nir',
+                'RGB-NIR Scene: RGB -> NIR', ['rgb'],
+                'rgb_nir_rgb2nir.py',
+                'source_resnet50.py',
+                paper=paper.format(*PAPER_T3['rgb_nir'])))
+        add(
             method, 'rgb_nir', 'nir_to_rgb',
-            'RGB-NIR Scene: NIR -> RGB (T translates RGB into NIR-like '
-            'images)', ['nir'], 'rgb_nir_nir2rgb.py', 'source_resnet50.py',
-            source_modality='nir'))
+            leaf(
+                method,
+                'rgb_nir',
+                'nir_to_rgb',
+                'RGB-NIR Scene: NIR -> RGB (T translates RGB into NIR-like '
+                'images)', ['nir'],
+                'rgb_nir_nir2rgb.py',
+                'source_resnet50.py',
+                source_modality='nir'))
     return files
+
+
+def yapf_format(text: str) -> str:
+    """Format generated Python in the repository's yapf style (setup.cfg),
+    so that the lint step and the up-to-date check agree."""
+    from yapf.yapflib.yapf_api import FormatCode
+    return FormatCode(text, style_config=osp.join(ROOT, 'setup.cfg'))[0]
 
 
 def main(argv=None) -> int:
@@ -237,6 +290,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     stale = []
     for rel, text in sorted(build().items()):
+        text = yapf_format(text)
         path = osp.join(ROOT, rel)
         old = open(path).read() if osp.exists(path) else None
         if old == text:

@@ -15,8 +15,8 @@ model = dict(
     # KL(teacher || student); 'student_teacher' is eq. 7 read literally.
     kd_loss=dict(
         type='KDLoss', tau=1.0, direction='teacher_student', loss_weight=1.0),
-    feature_loss=dict(type='TIFeatureLoss', loss_weight=0.2,
-                      mode='batch_mean'),
+    feature_loss=dict(
+        type='TIFeatureLoss', loss_weight=0.2, mode='batch_mean'),
     self_training_loss=dict(type='CrossEntropyLoss', loss_weight=1.0),
     # SHOT's clustering (App. E cites it): two rounds, cosine distance.
     pseudo_labeler=dict(

@@ -9,7 +9,8 @@ mff_mobilenetv2 = dict(
         mean=[123.675, 116.28, 103.53],
         std=[58.395, 57.12, 57.375],
         bgr_to_rgb=True),
-    backbone=dict(type='MobileNetV2', widen_factor=1.0, out_indices=(1, 2, 4, 6)),
+    backbone=dict(
+        type='MobileNetV2', widen_factor=1.0, out_indices=(1, 2, 4, 6)),
     decode_head=dict(
         type='MFFDepthDecoder',
         decoder_channels=160,

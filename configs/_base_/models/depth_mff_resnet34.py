@@ -16,8 +16,7 @@ mff_resnet34 = dict(
         out_indices=(0, 1, 2, 3),
         # ImageNet weights, as the paper's encoders (fetched on first use;
         # a distiller's teacher is loaded from its checkpoint instead).
-        init_cfg=dict(type='Pretrained',
-                      checkpoint='torchvision://resnet34')),
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet34')),
     decode_head=dict(
         type='MFFDepthDecoder',
         decoder_channels=256,

@@ -15,8 +15,7 @@ mff_resnet50 = dict(
         out_indices=(0, 1, 2, 3),
         # ImageNet weights, as the paper's encoders (fetched on first use;
         # a distiller's teacher is loaded from its checkpoint instead).
-        init_cfg=dict(type='Pretrained',
-                      checkpoint='torchvision://resnet50')),
+        init_cfg=dict(type='Pretrained', checkpoint='torchvision://resnet50')),
     decode_head=dict(
         type='MFFDepthDecoder',
         decoder_channels=1024,

@@ -19,10 +19,10 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/source/sunrgbd/realsense_rgb/source.pth'),
 ])
-train_dataloader = dict(dataset=dict(streams=dict(
-    ti=None,  # no TI data
-    target=dict(ann_file='annotations/kv2_tr.json'))))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv2_tr.json'))
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv2_tr.json'))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=None,  # no TI data
+            target=dict(ann_file='annotations/kv2_tr.json'))))
+val_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
+test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))

@@ -20,5 +20,4 @@ train_dataloader = dict(
         shape=(256, ),
         length=10000))  # x 5 student iterations = 50K images per epoch
 optim_wrapper = dict(
-    generator=dict(
-        type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))
+    generator=dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))

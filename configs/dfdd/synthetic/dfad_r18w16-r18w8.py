@@ -26,5 +26,4 @@ train_dataloader = dict(
         shape=(latent_dim, ),
         length=200))
 optim_wrapper = dict(
-    generator=dict(
-        type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))
+    generator=dict(type='OptimWrapper', optimizer=dict(type='AdamW', lr=1e-3)))

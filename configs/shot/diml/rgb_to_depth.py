@@ -5,8 +5,7 @@
 #   python tools/train.py configs/source/diml/rgb.py
 _base_ = [
     '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/shot.py',
-    '../../_base_/datasets/diml_rgb2depth.py',
+    '../../_base_/methods/shot.py', '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]

@@ -5,8 +5,7 @@
 #   python tools/train.py configs/source/rgb_nir/nir.py
 _base_ = [
     '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/shot.py',
-    '../../_base_/datasets/rgb_nir_nir2rgb.py',
+    '../../_base_/methods/shot.py', '../../_base_/datasets/rgb_nir_nir2rgb.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]

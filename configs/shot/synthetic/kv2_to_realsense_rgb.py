@@ -14,9 +14,12 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
 ])
-train_dataloader = dict(dataset=dict(streams=dict(
-    ti=None,  # no TI data
-    target=dict(ann_file='annotations/realsense_tr.json', modality='rgb'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=None,  # no TI data
+            target=dict(
+                ann_file='annotations/realsense_tr.json', modality='rgb'))))
 val_dataloader = dict(
     dataset=dict(ann_file='annotations/realsense_tr.json', modality='rgb'))
 test_dataloader = dict(

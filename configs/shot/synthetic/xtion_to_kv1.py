@@ -14,12 +14,12 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/source/synthetic/xtion_rgb/source.pth'),
 ])
-train_dataloader = dict(dataset=dict(streams=dict(
-    ti=None,  # no TI data
-    target=dict(ann_file='annotations/kv1_tr.json'))))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv1_tr.json'))
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv1_tr.json'))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=None,  # no TI data
+            target=dict(ann_file='annotations/kv1_tr.json'))))
+val_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
+test_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

@@ -17,5 +17,8 @@ model = dict(sources=[
 ])
 # Task-irrelevant pairs from SUN RGB-D instead (the same 1709 pairs as
 # the SUN RGB-D experiments; python tools/dataset_converters/sunrgbd.py).
-train_dataloader = dict(dataset=dict(streams=dict(
-    ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=dict(data_root='data/sunrgbd',
+                    ann_file='annotations/ti.json'))))

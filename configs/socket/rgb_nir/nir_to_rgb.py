@@ -17,8 +17,13 @@ model = dict(sources=[
 ])
 # The source saw NIR: its TI features come from the NIR half of each pair.
 custom_hooks = [
-    dict(type='TIFeatureBankHook', source_modality='nir',
-         dataloader=dict(batch_size=96)),
-    dict(type='PseudoLabelHook', dataloader=dict(batch_size=96),
-         interval=1, by_epoch=True),
+    dict(
+        type='TIFeatureBankHook',
+        source_modality='nir',
+        dataloader=dict(batch_size=96)),
+    dict(
+        type='PseudoLabelHook',
+        dataloader=dict(batch_size=96),
+        interval=1,
+        by_epoch=True),
 ]

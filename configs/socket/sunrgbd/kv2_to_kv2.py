@@ -4,8 +4,7 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/sunrgbd/kv2_rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/socket.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/socket.py',
     '../../_base_/datasets/sunrgbd_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
@@ -15,9 +14,8 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/source/sunrgbd/kv2_rgb/source.pth'),
 ])
-train_dataloader = dict(dataset=dict(streams=dict(
-    target=dict(ann_file='annotations/kv2_tr.json'))))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv2_tr.json'))
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv2_tr.json'))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/kv2_tr.json'))))
+val_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
+test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))

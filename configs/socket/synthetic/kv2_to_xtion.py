@@ -14,11 +14,10 @@ model = dict(sources=[
         model={{_base_.source_model}},
         checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
 ])
-train_dataloader = dict(dataset=dict(streams=dict(
-    target=dict(ann_file='annotations/xtion_tr.json'))))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/xtion_tr.json'))
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/xtion_tr.json'))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/xtion_tr.json'))))
+val_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
+test_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

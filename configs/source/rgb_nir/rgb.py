@@ -10,6 +10,5 @@ _base_ = [
 model = {{_base_.source_model}}
 train_dataloader = dict(
     dataset=dict(ann_file='annotations/rgb_nir_tr_train.json'))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/rgb_nir_tr_val.json'))
+val_dataloader = dict(dataset=dict(ann_file='annotations/rgb_nir_tr_val.json'))
 test_dataloader = val_dataloader

@@ -5,8 +5,7 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/diml/rgb_to_depth_ti_sunrgbd.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/tgkt.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
     '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
@@ -17,6 +16,10 @@ model = dict(
             model={{_base_.source_model}},
             checkpoint='work_dirs/source/diml/rgb/source.pth'),
     ],
-    translator_checkpoint='work_dirs/tgmb/diml/rgb_to_depth_ti_sunrgbd/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json'))))
+    translator_checkpoint='work_dirs/tgmb/diml/rgb_to_depth_ti_sunrgbd/tgmb.pth'
+)
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=dict(data_root='data/sunrgbd',
+                    ann_file='annotations/ti.json'))))

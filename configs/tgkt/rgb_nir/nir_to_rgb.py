@@ -5,8 +5,7 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/rgb_nir/nir_to_rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/tgkt.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
     '../../_base_/datasets/rgb_nir_nir2rgb.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
@@ -20,8 +19,14 @@ model = dict(
     translator_checkpoint='work_dirs/tgmb/rgb_nir/nir_to_rgb/tgmb.pth')
 # The TI features come from the source model's modality.
 custom_hooks = [
-    dict(type='TIFeatureBankHook', dataloader=dict(batch_size=96),
-         source_modality='nir'),
-    dict(type='PseudoLabelHook', dataloader=dict(batch_size=96),
-         pipeline='test_pipeline', interval=1, by_epoch=True),
+    dict(
+        type='TIFeatureBankHook',
+        dataloader=dict(batch_size=96),
+        source_modality='nir'),
+    dict(
+        type='PseudoLabelHook',
+        dataloader=dict(batch_size=96),
+        pipeline='test_pipeline',
+        interval=1,
+        by_epoch=True),
 ]

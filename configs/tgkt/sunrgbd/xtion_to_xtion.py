@@ -6,8 +6,7 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/sunrgbd/xtion_to_xtion.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/tgkt.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
     '../../_base_/datasets/sunrgbd_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
@@ -19,7 +18,8 @@ model = dict(
             checkpoint='work_dirs/source/sunrgbd/xtion_rgb/source.pth'),
     ],
     translator_checkpoint='work_dirs/tgmb/sunrgbd/xtion_to_xtion/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/xtion_tr.json'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/xtion_tr.json'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))

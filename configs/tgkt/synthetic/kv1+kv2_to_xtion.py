@@ -22,8 +22,9 @@ model = dict(
             checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
     ],
     translator_checkpoint='work_dirs/tgmb/synthetic/kv1+kv2_to_xtion/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/xtion_tr.json'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/xtion_tr.json'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.

@@ -21,9 +21,11 @@ model = dict(
             model={{_base_.source_model}},
             checkpoint='work_dirs/source/synthetic/xtion_rgb/source.pth'),
     ],
-    translator_checkpoint='work_dirs/tgmb/synthetic/kv1+xtion_to_realsense/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/realsense_tr.json'))))
+    translator_checkpoint=
+    'work_dirs/tgmb/synthetic/kv1+xtion_to_realsense/tgmb.pth')
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/realsense_tr.json'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.

@@ -22,8 +22,9 @@ model = dict(
             checkpoint='work_dirs/source/synthetic/xtion_rgb/source.pth'),
     ],
     translator_checkpoint='work_dirs/tgmb/synthetic/kv2+xtion_to_kv2/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/kv2_tr.json'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/kv2_tr.json'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.

@@ -18,8 +18,9 @@ model = dict(
             checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
     ],
     translator_checkpoint='work_dirs/tgmb/synthetic/kv2_to_realsense/tgmb.pth')
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/realsense_tr.json'))))
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/realsense_tr.json'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.

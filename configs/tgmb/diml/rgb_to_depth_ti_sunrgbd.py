@@ -3,18 +3,18 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/diml/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/tgmb.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgmb.py',
     '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/diml/rgb/source.pth'),
-    ])
-train_dataloader = dict(dataset=dict(
-    streams=dict(ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json')),
-    paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
+model = dict(sources=[
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/source/diml/rgb/source.pth'),
+])
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(
+            ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json')),
+        paired=dict(ti_source=dict(stream='ti', modality='rgb'))))

@@ -4,20 +4,19 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/sunrgbd/kv1_rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py',
-    '../../_base_/methods/tgmb.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgmb.py',
     '../../_base_/datasets/sunrgbd_rgb2depth.py',
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/sunrgbd/kv1_rgb/source.pth'),
-    ])
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/kv2_tr.json')),
-    paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
+model = dict(sources=[
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/source/sunrgbd/kv1_rgb/source.pth'),
+])
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/kv2_tr.json')),
+        paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))

@@ -9,15 +9,15 @@ _base_ = [
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
-    ])
-train_dataloader = dict(dataset=dict(
-    streams=dict(target=dict(ann_file='annotations/realsense_tr.json')),
-    paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
+model = dict(sources=[
+    dict(
+        model={{_base_.source_model}},
+        checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
+])
+train_dataloader = dict(
+    dataset=dict(
+        streams=dict(target=dict(ann_file='annotations/realsense_tr.json')),
+        paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
 val_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
 # CPU scale: 6 epochs over the 720 target images.

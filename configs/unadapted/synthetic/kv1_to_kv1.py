@@ -12,5 +12,4 @@ train_dataloader = None
 val_dataloader = None
 val_evaluator = None
 test_cfg = dict()
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv1_tr.json'))
+test_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))

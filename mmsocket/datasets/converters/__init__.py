@@ -4,11 +4,9 @@
 Command-line front ends: ``tools/dataset_converters/{sunrgbd,rgb_nir,
 diml}.py``; documentation: ``docs/dataset_prepare.md``.
 """
-from .common import (ConversionError, class_key, format_summary,
-                     split_train_val)
+from .common import ConversionError, class_key, format_summary, split_train_val
 from .diml import DIML_TI_CLASSES, DIML_TR_CLASSES, convert_diml
-from .rgb_nir import (RGB_NIR_TI_CLASSES, RGB_NIR_TR_CLASSES,
-                      convert_rgb_nir)
+from .rgb_nir import RGB_NIR_TI_CLASSES, RGB_NIR_TR_CLASSES, convert_rgb_nir
 from .sunrgbd import (SUNRGBD_DOMAINS, SUNRGBD_TI_CLASSES, SUNRGBD_TR_CLASSES,
                       convert_sunrgbd, decode_sunrgbd_depth)
 

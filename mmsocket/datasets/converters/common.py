@@ -59,9 +59,9 @@ def class_key(name: str) -> str:
     return re.sub(r'[^a-z]', '', name.lower())
 
 
-def build_class_matcher(classes: Sequence[str],
-                        aliases: Optional[Dict[str, str]] = None
-                        ) -> Dict[str, str]:
+def build_class_matcher(
+        classes: Sequence[str],
+        aliases: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     """Map :func:`class_key` of every accepted spelling to a class name.
 
     Args:
@@ -195,9 +195,9 @@ def split_train_val(records: List[dict], num_classes: int):
     """
     val_ids = set()
     for label in range(num_classes):
-        ids = sorted((hashlib.sha1(r['sample_id'].encode()).hexdigest(),
-                      r['sample_id']) for r in records
-                     if r['gt_label'] == label)
+        ids = sorted(
+            (hashlib.sha1(r['sample_id'].encode()).hexdigest(), r['sample_id'])
+            for r in records if r['gt_label'] == label)
         val_ids.update(sid for _, sid in ids[:n_val(len(ids))])
     train = [r for r in records if r['sample_id'] not in val_ids]
     val = [r for r in records if r['sample_id'] in val_ids]
@@ -365,8 +365,8 @@ def write_converted(samples: List[SourceSample],
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
             methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context(
-                'fork' if 'fork' in methods else None)
+            ctx = multiprocessing.get_context('fork' if 'fork' in
+                                              methods else None)
             with ProcessPoolExecutor(workers, ctx) as pool:
                 for _ in pool.map(_convert_one, tasks, chunksize=16):
                     pass
@@ -381,8 +381,8 @@ def write_converted(samples: List[SourceSample],
         for d in domains:
             recs = _records(tr_samples[d], tr, modalities)
             train, val = split_train_val(recs, len(tr))
-            for split, data in (('tr', recs), ('tr_train', train),
-                                ('tr_val', val)):
+            for split, data in (('tr', recs), ('tr_train', train), ('tr_val',
+                                                                    val)):
                 _dump_json(
                     osp.join(ann_dir, f'{d}_{split}.json'), {
                         'metainfo': {

@@ -30,9 +30,9 @@ from .common import (ConversionError, SourceSample, build_class_matcher,
 DIML_DOMAIN = 'diml'
 DIML_TR_CLASSES = ('bathroom', 'classroom', 'computer_room', 'corridor',
                    'kitchen', 'living_room')
-DIML_TI_CLASSES = ('bedroom', 'billiard_hall', 'book_store', 'cafe',
-                   'church', 'hospital', 'laboratory', 'library',
-                   'meeting_room', 'restaurant', 'store', 'warehouse')
+DIML_TI_CLASSES = ('bedroom', 'billiard_hall', 'book_store', 'cafe', 'church',
+                   'hospital', 'laboratory', 'library', 'meeting_room',
+                   'restaurant', 'store', 'warehouse')
 #: Other spellings we accept for DIML scene folders.
 DIML_ALIASES = {'lab': 'laboratory', 'billiard': 'billiard_hall'}
 DIML_SPLITS = ('train', 'test')
@@ -42,8 +42,9 @@ DIML_RESOLUTIONS = ('HR', 'LR')
 def find_diml_root(root: str, splits: Sequence[str], resolution: str) -> str:
     """The folder holding ``<split>/<res>/`` (``root`` or one below it)."""
     cands = [root] + sorted(
-        osp.join(root, d) for d in (os.listdir(root) if osp.isdir(root)
-                                    else ()) if osp.isdir(osp.join(root, d)))
+        osp.join(root, d)
+        for d in (os.listdir(root) if osp.isdir(root) else ())
+        if osp.isdir(osp.join(root, d)))
     for cand in cands:
         if all(osp.isdir(osp.join(cand, s, resolution)) for s in splits):
             return cand
@@ -89,8 +90,9 @@ def collect_diml(root: str,
             if not osp.isdir(color_dir):
                 raise ConversionError(f'{fdir} has no color/ folder; not a '
                                       'DIML scene folder')
-            colors = sorted(f for f in os.listdir(color_dir)
-                            if f.lower().endswith('_c.png'))
+            colors = sorted(
+                f for f in os.listdir(color_dir)
+                if f.lower().endswith('_c.png'))
             cls = matcher.get(class_key(folder))
             if cls is None:
                 if on_unknown == 'error':

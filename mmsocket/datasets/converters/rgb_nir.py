@@ -30,10 +30,10 @@ _TIFF = ('.tiff', '.tif')
 def find_rgb_nir_root(root: str) -> str:
     """Accept the ``nirscene1`` folder itself or a folder holding it."""
     for cand in (root, osp.join(root, 'nirscene1')):
-        if osp.isdir(cand) and any(
-                f.lower().endswith(_TIFF) for d in os.listdir(cand)
-                if osp.isdir(osp.join(cand, d))
-                for f in os.listdir(osp.join(cand, d))):
+        if osp.isdir(cand) and any(f.lower().endswith(_TIFF)
+                                   for d in os.listdir(cand)
+                                   if osp.isdir(osp.join(cand, d))
+                                   for f in os.listdir(osp.join(cand, d))):
             return cand
     raise FileNotFoundError(
         f'{root} is not the RGB-NIR Scene folder: no category folder with '
@@ -148,10 +148,12 @@ def convert_rgb_nir(src_root: str,
         ti_classes=ti_classes,
         modalities=('rgb', 'nir'),
         meta_extra={
-            'source': 'RGB-NIR Scene (Brown & Suesstrunk, CVPR 2011), '
+            'source':
+            'RGB-NIR Scene (Brown & Suesstrunk, CVPR 2011), '
             'https://www.epfl.ch/labs/ivrl/research/downloads/'
             'rgb-nir-scene-dataset/',
-            'nir_source': '<NNNN>_nir.tiff, stored as 8-bit one-channel '
+            'nir_source':
+            '<NNNN>_nir.tiff, stored as 8-bit one-channel '
             'PNG (16-bit input scaled by 1/257)',
             'options': {
                 'on_unknown': on_unknown,

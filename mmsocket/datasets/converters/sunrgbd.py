@@ -46,20 +46,20 @@ SUNRGBD_DOMAINS = tuple(SUNRGBD_SENSORS)
 
 #: The 17 task-relevant classes (TGMB paper appendix; SOCKET rule: the
 #: scene classes present in all four sensors). Alphabetical = label order.
-SUNRGBD_TR_CLASSES = (
-    'bathroom', 'classroom', 'computer_room', 'conference_room', 'corridor',
-    'discussion_area', 'home_office', 'idk', 'kitchen', 'lab', 'living_room',
-    'office', 'office_kitchen', 'printer_room', 'reception_room',
-    'rest_space', 'study_space')
+SUNRGBD_TR_CLASSES = ('bathroom', 'classroom', 'computer_room',
+                      'conference_room', 'corridor', 'discussion_area',
+                      'home_office', 'idk', 'kitchen', 'lab', 'living_room',
+                      'office', 'office_kitchen', 'printer_room',
+                      'reception_room', 'rest_space', 'study_space')
 #: The 28 task-irrelevant classes ('home, study' of the paper's list are
 #: two classes, which makes 28).
-SUNRGBD_TI_CLASSES = (
-    'basement', 'bedroom', 'book_store', 'cafeteria', 'coffee_room',
-    'dancing_room', 'dinette', 'dining_area', 'dining_room', 'exhibition',
-    'furniture_store', 'gym', 'home', 'hotel_room', 'indoor_balcony',
-    'laundromat', 'lecture_theatre', 'library', 'lobby', 'mail_room',
-    'music_room', 'office_dining', 'play_room', 'reception',
-    'recreation_room', 'stairs', 'storage_room', 'study')
+SUNRGBD_TI_CLASSES = ('basement', 'bedroom', 'book_store', 'cafeteria',
+                      'coffee_room', 'dancing_room', 'dinette', 'dining_area',
+                      'dining_room', 'exhibition', 'furniture_store', 'gym',
+                      'home', 'hotel_room', 'indoor_balcony', 'laundromat',
+                      'lecture_theatre', 'library', 'lobby', 'mail_room',
+                      'music_room', 'office_dining', 'play_room', 'reception',
+                      'recreation_room', 'stairs', 'storage_room', 'study')
 
 #: Depth files the converter can read (see docs/dataset_prepare.md).
 DEPTH_DIRS = ('depth_bfx', 'depth')
@@ -86,8 +86,8 @@ def _single_file(folder: str, exts: Sequence[str], what: str) -> str:
     if not osp.isdir(folder):
         raise ConversionError(f'{folder} does not exist: the sample has no '
                               f'{what} (missing pair)')
-    files = sorted(f for f in os.listdir(folder)
-                   if f.lower().endswith(tuple(exts)))
+    files = sorted(
+        f for f in os.listdir(folder) if f.lower().endswith(tuple(exts)))
     if len(files) != 1:
         raise ConversionError(f'{folder} holds {len(files)} {what} files '
                               f'({files[:3]}...); expected exactly one')
@@ -174,8 +174,9 @@ def collect_sunrgbd(root: str,
                     osp.join(sdir, 'image'), _IMAGE_EXTS, 'RGB image')
                 depth = _single_file(
                     osp.join(sdir, depth_dir), ('.png', ), 'depth image')
-                name = osp.relpath(sdir, osp.join(root, domain)).replace(
-                    os.sep, '__')
+                name = osp.relpath(sdir,
+                                   osp.join(root,
+                                            domain)).replace(os.sep, '__')
                 samples.append(
                     SourceSample(
                         domain=domain,

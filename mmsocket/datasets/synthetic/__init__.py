@@ -14,8 +14,8 @@
 """
 from .depth_domains import (DEPTH_DOMAIN_STYLES, DepthDomainStyle,
                             generate_depth_domains, render_depth_sample)
-from .renderer import (TEXTURES, Box, Camera, Cylinder, Material,
-                       PointLight, Room, Scene, SceneObject, Sphere, render)
+from .renderer import (TEXTURES, Box, Camera, Cylinder, Material, PointLight,
+                       Room, Scene, SceneObject, Sphere, render)
 from .scene_classes import (OBJECT_CLASSES, PALETTES, SCENE_CLASSES,
                             TI_CLASSES, TR_CLASSES, ObjectSpec, Palette,
                             SceneClass, get_scene_class)
@@ -31,7 +31,7 @@ __all__ = [
     'SCENE_CLASSES', 'TI_CLASSES', 'TR_CLASSES', 'ObjectSpec', 'Palette',
     'SceneClass', 'get_scene_class', 'SENSORS', 'SensorModel', 'get_sensor',
     'DEFAULT_DOMAINS', 'DEPTH_RANGE_M', 'GENERATOR_VERSION',
-    'generate_transfer_benchmark', 'render_sample', 'sample_seed',
-    'summarize', 'DEPTH_DOMAIN_STYLES', 'DepthDomainStyle',
-    'generate_depth_domains', 'render_depth_sample'
+    'generate_transfer_benchmark', 'render_sample', 'sample_seed', 'summarize',
+    'DEPTH_DOMAIN_STYLES', 'DepthDomainStyle', 'generate_depth_domains',
+    'render_depth_sample'
 ]

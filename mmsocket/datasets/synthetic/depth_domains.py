@@ -126,9 +126,16 @@ DEPTH_DOMAIN_STYLES: Dict[str, DepthDomainStyle] = {
     DepthDomainStyle(
         'real',
         _rgb_camera(
-            'real_rgb', rgb_exposure=0.9, auto_exposure=0.6,
-            white_balance=(1.04, 1.0, 0.93), gamma=2.2, contrast=0.15,
-            saturation=0.95, rgb_noise=0.02, blur=0.5, vignette=0.2,
+            'real_rgb',
+            rgb_exposure=0.9,
+            auto_exposure=0.6,
+            white_balance=(1.04, 1.0, 0.93),
+            gamma=2.2,
+            contrast=0.15,
+            saturation=0.95,
+            rgb_noise=0.02,
+            blur=0.5,
+            vignette=0.2,
             jpeg_quality=85),
         hfov=58.0,
         texture_gain=1.8,
@@ -138,8 +145,12 @@ DEPTH_DOMAIN_STYLES: Dict[str, DepthDomainStyle] = {
     DepthDomainStyle(
         'sim',
         _rgb_camera(
-            'sim_rgb', rgb_exposure=1.0, auto_exposure=1.0, gamma=1.7,
-            contrast=0.0, saturation=1.3),
+            'sim_rgb',
+            rgb_exposure=1.0,
+            auto_exposure=1.0,
+            gamma=1.7,
+            contrast=0.0,
+            saturation=1.3),
         hfov=60.0,
         flat_materials=True,
         checker_prob=0.25,
@@ -192,9 +203,13 @@ def _flat_material(old: Material, rng: np.random.Generator,
     albedo = color()
     if rng.random() < checker_prob:
         return Material(
-            albedo, old.nir, texture='checker',
+            albedo,
+            old.nir,
+            texture='checker',
             texture_scale=float(rng.uniform(0.3, 0.8)),
-            texture_contrast=1.0, albedo2=color(), emission=old.emission)
+            texture_contrast=1.0,
+            albedo2=color(),
+            emission=old.emission)
     return Material(albedo, old.nir, emission=old.emission)
 
 
@@ -203,7 +218,9 @@ def _real_material(old: Material, rng: np.random.Generator,
     """Stronger textures; faint noise on plain paint."""
     if old.texture == 'none':
         return dataclasses.replace(
-            old, texture='noise', texture_contrast=style.surface_noise,
+            old,
+            texture='noise',
+            texture_contrast=style.surface_noise,
             texture_scale=float(rng.uniform(0.1, 0.4)),
             seed=int(rng.integers(1 << 30)))
     return dataclasses.replace(
@@ -234,25 +251,25 @@ def _restyle(scene: Scene, style: DepthDomainStyle,
             part.material = swap(part.material)
     for light in scene.lights:
         tint = np.array(
-            colorsys.hsv_to_rgb(rng.random(), rng.uniform(
-                0.0, style.light_tint), 1.0))
+            colorsys.hsv_to_rgb(rng.random(),
+                                rng.uniform(0.0, style.light_tint), 1.0))
         scale = rng.uniform(*style.light_scale)
         light.color = tuple(
             float(c) for c in np.asarray(light.color) * tint * scale)
     if style.ambient is not None:
         amb = rng.uniform(*style.ambient)
         tint = np.array(
-            colorsys.hsv_to_rgb(rng.random(), rng.uniform(
-                0.0, style.light_tint), 1.0))
+            colorsys.hsv_to_rgb(rng.random(),
+                                rng.uniform(0.0, style.light_tint), 1.0))
         scene.ambient = tuple(float(c) for c in amb * tint)
 
 
-def render_depth_sample(style: DepthDomainStyle,
-                        seed: np.random.SeedSequence,
-                        size: Tuple[int, int] = DEFAULT_DEPTH_SIZE,
-                        max_depth: float = 10.0,
-                        classes: Optional[Sequence[str]] = None
-                        ) -> Dict[str, np.ndarray]:
+def render_depth_sample(
+        style: DepthDomainStyle,
+        seed: np.random.SeedSequence,
+        size: Tuple[int, int] = DEFAULT_DEPTH_SIZE,
+        max_depth: float = 10.0,
+        classes: Optional[Sequence[str]] = None) -> Dict[str, np.ndarray]:
     """Render one sample of a domain.
 
     Args:
@@ -271,9 +288,11 @@ def render_depth_sample(style: DepthDomainStyle,
     names = sorted(classes if classes is not None else SCENE_CLASSES)
     # The children spawn() would give on its first call, without spawn()'s
     # side effect: rendering the same seed twice gives the same sample.
-    scene_seed, style_seed, noise_seed = (np.random.SeedSequence(
-        seed.entropy, spawn_key=tuple(seed.spawn_key) + (k, ),
-        pool_size=seed.pool_size) for k in range(3))
+    scene_seed, style_seed, noise_seed = (
+        np.random.SeedSequence(
+            seed.entropy,
+            spawn_key=tuple(seed.spawn_key) + (k, ),
+            pool_size=seed.pool_size) for k in range(3))
     rng = np.random.default_rng(scene_seed)
     cls = get_scene_class(names[rng.integers(len(names))])
     overrides = {}
@@ -366,9 +385,11 @@ def generate_depth_domains(out_dir: str,
         FileExistsError: ``out_dir`` holds something else.
         ValueError: Negative counts or a bad size.
     """
-    counts = {('real', 'train'): int(n_real_train),
-              ('real', 'test'): int(n_real_test),
-              ('sim', 'train'): int(n_sim)}
+    counts = {
+        ('real', 'train'): int(n_real_train),
+        ('real', 'test'): int(n_real_test),
+        ('sim', 'train'): int(n_sim)
+    }
     if min(counts.values()) < 0:
         raise ValueError(f'sample counts must be >= 0, got {counts}')
     size = [int(s) for s in size]
@@ -387,8 +408,10 @@ def generate_depth_domains(out_dir: str,
         'n_sim': counts['sim', 'train'],
         'size': size,
         'max_depth': float(max_depth),
-        'styles': {k: dataclasses.asdict(v)
-                   for k, v in DEPTH_DOMAIN_STYLES.items()},
+        'styles': {
+            k: dataclasses.asdict(v)
+            for k, v in DEPTH_DOMAIN_STYLES.items()
+        },
     })
     meta = {
         'name': name,

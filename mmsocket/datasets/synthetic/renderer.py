@@ -124,8 +124,8 @@ class Cylinder:
         """Axis-aligned world bounds ``(lo, hi)``."""
         x, z = self.center
         r = self.radius
-        return (np.array([x - r, self.y_range[0], z - r]),
-                np.array([x + r, self.y_range[1], z + r]))
+        return (np.array([x - r, self.y_range[0],
+                          z - r]), np.array([x + r, self.y_range[1], z + r]))
 
 
 @dataclass(eq=False)
@@ -303,8 +303,8 @@ class Camera:
         right, up, fwd = self.axes()
         d = (uu.reshape(-1, 1) * right - vv.reshape(-1, 1) * up + fwd)
         norm = np.linalg.norm(d, axis=1, keepdims=True)
-        return (np.asarray(self.position, np.float64), d / norm,
-                1.0 / norm[:, 0])
+        return (np.asarray(self.position,
+                           np.float64), d / norm, 1.0 / norm[:, 0])
 
 
 # --------------------------------------------------------------------------
@@ -344,8 +344,7 @@ def _box_frame(box: Box) -> Tuple[float, float]:
 def _to_local(box: Box, v, c: float, s: float, is_point: bool):
     """World -> box frame (local x = (c, 0, -s), local z = (s, 0, c))."""
     if is_point:
-        v = (v[0] - box.center[0], v[1] - box.center[1],
-             v[2] - box.center[2])
+        v = (v[0] - box.center[0], v[1] - box.center[1], v[2] - box.center[2])
     return (c * v[0] - s * v[2], v[1], s * v[0] + c * v[2])
 
 
@@ -419,8 +418,7 @@ def _t_cylinder(cyl: Cylinder, f: _Frames):
     ycap = np.where(oy > y1, y1, y0)
     tc = (ycap - oy) * inv[1]
     xc, zc = ox + tc * dx, oz + tc * dz
-    cap = (tc > _EPS) & (xc * xc + zc * zc <= r * r) & ((oy > y1) |
-                                                         (oy < y0))
+    cap = (tc > _EPS) & (xc * xc + zc * zc <= r * r) & ((oy > y1) | (oy < y0))
     return np.minimum(t, np.where(cap, tc, np.inf))
 
 
@@ -540,10 +538,11 @@ def _pattern(mat: Material, p: np.ndarray) -> np.ndarray:
 def _albedo(mat: Material, p: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     a1 = np.asarray(mat.albedo, np.float64)
     if mat.texture == 'none' or mat.texture_contrast <= 0:
-        return (np.broadcast_to(a1, (len(p), 3)),
-                np.full(len(p), float(mat.nir)))
-    a2 = (np.asarray(mat.albedo2, np.float64)
-          if mat.albedo2 is not None else a1 * 0.55)
+        return (np.broadcast_to(a1,
+                                (len(p), 3)), np.full(len(p), float(mat.nir)))
+    a2 = (
+        np.asarray(mat.albedo2, np.float64)
+        if mat.albedo2 is not None else a1 * 0.55)
     w = _pattern(mat, p) * mat.texture_contrast
     rgb = a1 * (1 - w[:, None]) + a2 * w[:, None]
     nir = np.full(len(p), float(mat.nir))
@@ -672,8 +671,9 @@ def render(scene: Scene,
         emission[sel] = mat.emission
 
     walls = room.wall_materials()
-    face_mats = [walls[0], walls[1], room.floor, room.ceiling, walls[2],
-                 walls[3]]
+    face_mats = [
+        walls[0], walls[1], room.floor, room.ceiling, walls[2], walls[3]
+    ]
     sem_wall, sem_floor, sem_ceil = room.semantic
     face_sem = [sem_wall, sem_wall, sem_floor, sem_ceil, sem_wall, sem_wall]
     on_room = part_id == 0
@@ -697,13 +697,12 @@ def render(scene: Scene,
         semantic[sel] = obj.semantic
         instance[sel] = obj.instance
 
-    irr = np.tile(np.asarray(scene.ambient, np.float64)[:, None],
-                  (1, n_rays))
+    irr = np.tile(np.asarray(scene.ambient, np.float64)[:, None], (1, n_rays))
     nir_amb = np.zeros(n_rays)
     # Shadow rays are traced for one pixel of every 2x2 block and for the
     # pixels that see another surface than their block's representative;
     # the others copy the representative (4x fewer rays, edges kept).
-    hs, ws = h * s, w * s
+    ws = w * s
     rr, cc = np.divmod(np.arange(n_rays), ws)
     rep = (rr - rr % 2) * ws + (cc - cc % 2)
     key = part_id * 8 + np.where(part_id == 0, face, 7)
@@ -743,8 +742,7 @@ def render(scene: Scene,
     # Active NIR: the illuminator sits at the camera, so the return falls
     # with the squared range and the incidence cosine, whatever the colour.
     cos_in = np.clip(-(normal * d).sum(axis=0), 0.0, 1.0)
-    nir = nir_refl * (nir_gain * cos_in / np.maximum(t_best, 0.1)**2 +
-                      nir_amb)
+    nir = nir_refl * (nir_gain * cos_in / np.maximum(t_best, 0.1)**2 + nir_amb)
     depth = t_best * cos
 
     maps = {

@@ -36,13 +36,16 @@ __all__ = [
 ]
 
 #: Object classes of the semantic maps; the id is the index.
-OBJECT_CLASSES: Tuple[str, ...] = (
-    'void', 'wall', 'floor', 'ceiling', 'light', 'door', 'window', 'board',
-    'picture', 'mirror', 'table', 'chair', 'desk', 'monitor', 'computer',
-    'bookshelf', 'shelf', 'cabinet', 'counter', 'fridge', 'stove', 'sink',
-    'toilet', 'bathtub', 'sofa', 'tv', 'bed', 'partition', 'plant', 'lamp',
-    'column', 'stairs', 'box', 'machine', 'rug', 'bench', 'equipment',
-    'piano', 'printer', 'bin')
+OBJECT_CLASSES: Tuple[str,
+                      ...] = ('void', 'wall', 'floor', 'ceiling', 'light',
+                              'door', 'window', 'board', 'picture', 'mirror',
+                              'table', 'chair', 'desk', 'monitor', 'computer',
+                              'bookshelf', 'shelf', 'cabinet', 'counter',
+                              'fridge', 'stove', 'sink', 'toilet', 'bathtub',
+                              'sofa', 'tv', 'bed', 'partition', 'plant',
+                              'lamp', 'column', 'stairs', 'box', 'machine',
+                              'rug', 'bench', 'equipment', 'piano', 'printer',
+                              'bin')
 _SEM = {name: i for i, name in enumerate(OBJECT_CLASSES)}
 
 Range = Tuple[float, float]
@@ -136,120 +139,200 @@ def _p(colors: str, nir: Range, **kwargs) -> Palette:
 #: The palette library; scene classes refer to palettes by name.
 PALETTES: Dict[str, Palette] = {
     # walls
-    'wall_white': _p('f2f0ea e8e8e4 f4efe6', (0.75, 0.9)),
-    'wall_beige': _p('e6d8b8 dccba4 efe2c6', (0.7, 0.85)),
-    'wall_warm': _p('e8c9a0 d9b48f f0d2b0 c9a77f', (0.65, 0.85)),
-    'wall_cool': _p('c8d6e0 b8c8d0 d4dde6', (0.7, 0.85)),
-    'wall_green': _p('c9d8b6 b7c9a0 d3dcc0', (0.7, 0.85)),
-    'wall_grey': _p('b8b8b4 a8aaaa c4c2bc', (0.65, 0.8)),
-    'wall_accent': _p('c85a3c 3c6e9a 4f8a5b d9a23c', (0.55, 0.75)),
-    'wall_tile': _p('f2f2f0 dfe8ee e6f0ea', (0.75, 0.9),
-                    texture=('checker', ), texture_scale=(0.1, 0.2),
-                    texture_contrast=(0.08, 0.2)),
-    'wall_brick': _p('9a5a44 a8684c 8a5040', (0.55, 0.7),
-                     texture=('stripes', ), texture_axis=(1, ),
-                     texture_scale=(0.15, 0.25),
-                     texture_contrast=(0.2, 0.4), second=('d8d0c0', )),
-    'wall_wood': _p('a87a4c 8e6238 b88a58', (0.6, 0.75),
-                    texture=('stripes', ), texture_axis=(0, 2),
-                    texture_scale=(0.12, 0.2), texture_contrast=(0.15, 0.3)),
-    'ceiling': _p('f6f6f4 eeeeea', (0.8, 0.9), jitter=(0.01, 0.1, 0.05)),
+    'wall_white':
+    _p('f2f0ea e8e8e4 f4efe6', (0.75, 0.9)),
+    'wall_beige':
+    _p('e6d8b8 dccba4 efe2c6', (0.7, 0.85)),
+    'wall_warm':
+    _p('e8c9a0 d9b48f f0d2b0 c9a77f', (0.65, 0.85)),
+    'wall_cool':
+    _p('c8d6e0 b8c8d0 d4dde6', (0.7, 0.85)),
+    'wall_green':
+    _p('c9d8b6 b7c9a0 d3dcc0', (0.7, 0.85)),
+    'wall_grey':
+    _p('b8b8b4 a8aaaa c4c2bc', (0.65, 0.8)),
+    'wall_accent':
+    _p('c85a3c 3c6e9a 4f8a5b d9a23c', (0.55, 0.75)),
+    'wall_tile':
+    _p('f2f2f0 dfe8ee e6f0ea', (0.75, 0.9),
+       texture=('checker', ),
+       texture_scale=(0.1, 0.2),
+       texture_contrast=(0.08, 0.2)),
+    'wall_brick':
+    _p('9a5a44 a8684c 8a5040', (0.55, 0.7),
+       texture=('stripes', ),
+       texture_axis=(1, ),
+       texture_scale=(0.15, 0.25),
+       texture_contrast=(0.2, 0.4),
+       second=('d8d0c0', )),
+    'wall_wood':
+    _p('a87a4c 8e6238 b88a58', (0.6, 0.75),
+       texture=('stripes', ),
+       texture_axis=(0, 2),
+       texture_scale=(0.12, 0.2),
+       texture_contrast=(0.15, 0.3)),
+    'ceiling':
+    _p('f6f6f4 eeeeea', (0.8, 0.9), jitter=(0.01, 0.1, 0.05)),
     # floors
-    'floor_wood': _p('9c6b3c b0804c 7a5030 c4965e', (0.55, 0.75),
-                     texture=('stripes', ), texture_axis=(0, 2),
-                     texture_scale=(0.12, 0.22),
-                     texture_contrast=(0.15, 0.35)),
-    'floor_tile': _p('b0aca4 a0a09c c4beb4 8c9498', (0.65, 0.8),
-                     texture=('checker', ), texture_scale=(0.25, 0.5),
-                     texture_contrast=(0.1, 0.3)),
-    'floor_tile_small': _p('f0f0ee d8e4ec c8d0d0 2c3a48', (0.6, 0.8),
-                           texture=('checker', ),
-                           texture_scale=(0.1, 0.2),
-                           texture_contrast=(0.15, 0.4)),
-    'floor_lino': _p('8c948a 7c8890 988c7c 6c7870', (0.55, 0.7),
-                     texture=('noise', ), texture_scale=(0.2, 0.5),
-                     texture_contrast=(0.1, 0.2)),
-    'carpet_grey': _p('6c6c70 5a5e64 7c7a78', (0.6, 0.75),
-                      texture=('noise', ), texture_scale=(0.05, 0.15),
-                      texture_contrast=(0.15, 0.3)),
-    'carpet_blue': _p('3c4c6c 34506e 4a5a78', (0.6, 0.75),
-                      texture=('noise', ), texture_scale=(0.05, 0.15),
-                      texture_contrast=(0.15, 0.3)),
-    'carpet_warm': _p('8c3c34 7a4c3c 9a6a4c', (0.6, 0.8),
-                      texture=('noise', ), texture_scale=(0.05, 0.15),
-                      texture_contrast=(0.15, 0.3)),
-    'concrete': _p('9a9a96 8a8c8c a8a49c', (0.5, 0.65),
-                   texture=('noise', ), texture_scale=(0.3, 0.8),
-                   texture_contrast=(0.15, 0.3)),
-    'rubber_floor': _p('2c2c30 38383c 2a3440', (0.25, 0.4),
-                       texture=('noise', ), texture_scale=(0.05, 0.1),
-                       texture_contrast=(0.2, 0.3)),
+    'floor_wood':
+    _p('9c6b3c b0804c 7a5030 c4965e', (0.55, 0.75),
+       texture=('stripes', ),
+       texture_axis=(0, 2),
+       texture_scale=(0.12, 0.22),
+       texture_contrast=(0.15, 0.35)),
+    'floor_tile':
+    _p('b0aca4 a0a09c c4beb4 8c9498', (0.65, 0.8),
+       texture=('checker', ),
+       texture_scale=(0.25, 0.5),
+       texture_contrast=(0.1, 0.3)),
+    'floor_tile_small':
+    _p('f0f0ee d8e4ec c8d0d0 2c3a48', (0.6, 0.8),
+       texture=('checker', ),
+       texture_scale=(0.1, 0.2),
+       texture_contrast=(0.15, 0.4)),
+    'floor_lino':
+    _p('8c948a 7c8890 988c7c 6c7870', (0.55, 0.7),
+       texture=('noise', ),
+       texture_scale=(0.2, 0.5),
+       texture_contrast=(0.1, 0.2)),
+    'carpet_grey':
+    _p('6c6c70 5a5e64 7c7a78', (0.6, 0.75),
+       texture=('noise', ),
+       texture_scale=(0.05, 0.15),
+       texture_contrast=(0.15, 0.3)),
+    'carpet_blue':
+    _p('3c4c6c 34506e 4a5a78', (0.6, 0.75),
+       texture=('noise', ),
+       texture_scale=(0.05, 0.15),
+       texture_contrast=(0.15, 0.3)),
+    'carpet_warm':
+    _p('8c3c34 7a4c3c 9a6a4c', (0.6, 0.8),
+       texture=('noise', ),
+       texture_scale=(0.05, 0.15),
+       texture_contrast=(0.15, 0.3)),
+    'concrete':
+    _p('9a9a96 8a8c8c a8a49c', (0.5, 0.65),
+       texture=('noise', ),
+       texture_scale=(0.3, 0.8),
+       texture_contrast=(0.15, 0.3)),
+    'rubber_floor':
+    _p('2c2c30 38383c 2a3440', (0.25, 0.4),
+       texture=('noise', ),
+       texture_scale=(0.05, 0.1),
+       texture_contrast=(0.2, 0.3)),
     # furniture
-    'wood_light': _p('c8a070 d4b080 b89060', (0.6, 0.75),
-                     texture=('stripes', 'none'), texture_axis=(0, 2),
-                     texture_scale=(0.02, 0.05),
-                     texture_contrast=(0.05, 0.15)),
-    'wood_dark': _p('5c3c24 4a2e1c 6e4a2c', (0.5, 0.7),
-                    texture=('stripes', 'none'), texture_axis=(0, 2),
-                    texture_scale=(0.02, 0.05),
-                    texture_contrast=(0.05, 0.15)),
-    'white': _p('f0f0ee e8e8e6 f6f4ee', (0.75, 0.9), jitter=(0.01, 0.1, 0.05)),
-    'laminate': _p('e0dcd0 c8c4bc d0c8b4', (0.65, 0.8)),
-    'grey_metal': _p('8c9094 a0a4a8 747880', (0.4, 0.55)),
-    'steel': _p('c0c4c8 b0b4b8', (0.5, 0.6), jitter=(0.01, 0.1, 0.05)),
-    'black': _p('202022 2a2a2c 18181a', (0.08, 0.3)),
-    'plastic_bright': _p('d04030 2c70c0 f0b020 30a060 e06c20', (0.4, 0.7)),
-    'plastic_dark': _p('303440 283038 40404a', (0.15, 0.35)),
-    'fabric_grey': _p('6a6c70 5a5c60 80807c', (0.6, 0.8),
-                      texture=('noise', ), texture_scale=(0.03, 0.08),
-                      texture_contrast=(0.1, 0.2)),
-    'fabric_blue': _p('2c4a7c 3a5a8a 24406a', (0.6, 0.8),
-                      texture=('noise', ), texture_scale=(0.03, 0.08),
-                      texture_contrast=(0.1, 0.2)),
-    'fabric_warm': _p('a8503c c08040 8a6a4c b0a080 6a4a3c', (0.6, 0.85),
-                      texture=('noise', ), texture_scale=(0.03, 0.08),
-                      texture_contrast=(0.1, 0.2)),
-    'fabric_accent': _p('e07020 40a050 d0c020 c03060 3090c0', (0.6, 0.85)),
-    'leather_black': _p('1c1c1e 2a2220 302824', (0.2, 0.4)),
-    'bedding': _p('f0f0ec e0e8f0 e8dcc8 c8d8e8', (0.75, 0.9),
-                  texture=('none', 'stripes'), texture_axis=(0, 2),
-                  texture_scale=(0.05, 0.15),
-                  texture_contrast=(0.1, 0.3)),
-    'rug': _p('8c3030 30508c 8c7040 406040 6a3c6a', (0.6, 0.8),
-              texture=('checker', 'stripes', 'noise'),
-              texture_scale=(0.1, 0.3), texture_contrast=(0.3, 0.6),
-              second=('e0d0b0', '202020', 'c0a060'), nir_texture=True),
-    'books': _p('8c2c2c 2c4c8c 2c6c3c c0a040 6c3c6c 402c20', (0.4, 0.7),
-                texture=('stripes', ), texture_scale=(0.03, 0.06),
-                texture_contrast=(0.5, 0.9),
-                second=('d8c8a0', '2c2c2c', 'c04030', '3060a0'),
-                nir_texture=True),
-    'board_white': _p('f4f6f6 eef0f0', (0.8, 0.9), jitter=(0.01, 0.05, 0.03)),
-    'board_green': _p('2c4c3c 345a44 1e3c30', (0.3, 0.5)),
-    'screen': _p('1c2838 202c40 283040', (0.05, 0.15), emission=0.9),
-    'screen_off': _p('101214 16181c', (0.05, 0.1)),
-    'window': _p('c8dcf0 d8e8f8 b8d0e8', (0.3, 0.5), emission=1.4,
-                 jitter=(0.02, 0.2, 0.1)),
-    'light_panel': _p('fffaf0 f8f8ff', (0.5, 0.6), emission=3.0,
-                      jitter=(0.0, 0.05, 0.0)),
-    'door_wood': _p('8c5c34 a8784c 6a4428 c09868', (0.55, 0.7),
-                    texture=('stripes', 'none'), texture_axis=(1, ),
-                    texture_scale=(0.05, 0.1),
-                    texture_contrast=(0.05, 0.15)),
-    'door_paint': _p('e8e8e0 6c7c8c 8c3c2c 405c40', (0.6, 0.8)),
-    'ceramic': _p('f8f8f6 eef2f4', (0.8, 0.9), jitter=(0.01, 0.05, 0.03)),
-    'stone': _p('3c3c3c 8c8680 c8c0b0 5a4c44', (0.4, 0.7),
-                texture=('noise', ), texture_scale=(0.05, 0.15),
-                texture_contrast=(0.2, 0.4)),
-    'plant': _p('3c7c34 2c6c2c 4c8c3c 5a7c2c', (0.8, 0.95),
-                texture=('noise', ), texture_scale=(0.04, 0.08),
-                texture_contrast=(0.3, 0.5), nir_texture=True),
-    'pot': _p('b0603c e8e4dc 3c3c3c', (0.4, 0.7)),
-    'cardboard': _p('b08c5c c09c68 a07c50', (0.6, 0.75)),
-    'glass_dark': _p('30404c 28343c', (0.1, 0.2), emission=0.2),
-    'lamp_shade': _p('f0e8d0 e8dcc0', (0.7, 0.85), emission=1.2),
-    'machine_white': _p('f0f0ee e4e6e8', (0.75, 0.9)),
-    'gym_red': _p('b02020 202020 c04020', (0.2, 0.5)),
+    'wood_light':
+    _p('c8a070 d4b080 b89060', (0.6, 0.75),
+       texture=('stripes', 'none'),
+       texture_axis=(0, 2),
+       texture_scale=(0.02, 0.05),
+       texture_contrast=(0.05, 0.15)),
+    'wood_dark':
+    _p('5c3c24 4a2e1c 6e4a2c', (0.5, 0.7),
+       texture=('stripes', 'none'),
+       texture_axis=(0, 2),
+       texture_scale=(0.02, 0.05),
+       texture_contrast=(0.05, 0.15)),
+    'white':
+    _p('f0f0ee e8e8e6 f6f4ee', (0.75, 0.9), jitter=(0.01, 0.1, 0.05)),
+    'laminate':
+    _p('e0dcd0 c8c4bc d0c8b4', (0.65, 0.8)),
+    'grey_metal':
+    _p('8c9094 a0a4a8 747880', (0.4, 0.55)),
+    'steel':
+    _p('c0c4c8 b0b4b8', (0.5, 0.6), jitter=(0.01, 0.1, 0.05)),
+    'black':
+    _p('202022 2a2a2c 18181a', (0.08, 0.3)),
+    'plastic_bright':
+    _p('d04030 2c70c0 f0b020 30a060 e06c20', (0.4, 0.7)),
+    'plastic_dark':
+    _p('303440 283038 40404a', (0.15, 0.35)),
+    'fabric_grey':
+    _p('6a6c70 5a5c60 80807c', (0.6, 0.8),
+       texture=('noise', ),
+       texture_scale=(0.03, 0.08),
+       texture_contrast=(0.1, 0.2)),
+    'fabric_blue':
+    _p('2c4a7c 3a5a8a 24406a', (0.6, 0.8),
+       texture=('noise', ),
+       texture_scale=(0.03, 0.08),
+       texture_contrast=(0.1, 0.2)),
+    'fabric_warm':
+    _p('a8503c c08040 8a6a4c b0a080 6a4a3c', (0.6, 0.85),
+       texture=('noise', ),
+       texture_scale=(0.03, 0.08),
+       texture_contrast=(0.1, 0.2)),
+    'fabric_accent':
+    _p('e07020 40a050 d0c020 c03060 3090c0', (0.6, 0.85)),
+    'leather_black':
+    _p('1c1c1e 2a2220 302824', (0.2, 0.4)),
+    'bedding':
+    _p('f0f0ec e0e8f0 e8dcc8 c8d8e8', (0.75, 0.9),
+       texture=('none', 'stripes'),
+       texture_axis=(0, 2),
+       texture_scale=(0.05, 0.15),
+       texture_contrast=(0.1, 0.3)),
+    'rug':
+    _p('8c3030 30508c 8c7040 406040 6a3c6a', (0.6, 0.8),
+       texture=('checker', 'stripes', 'noise'),
+       texture_scale=(0.1, 0.3),
+       texture_contrast=(0.3, 0.6),
+       second=('e0d0b0', '202020', 'c0a060'),
+       nir_texture=True),
+    'books':
+    _p('8c2c2c 2c4c8c 2c6c3c c0a040 6c3c6c 402c20', (0.4, 0.7),
+       texture=('stripes', ),
+       texture_scale=(0.03, 0.06),
+       texture_contrast=(0.5, 0.9),
+       second=('d8c8a0', '2c2c2c', 'c04030', '3060a0'),
+       nir_texture=True),
+    'board_white':
+    _p('f4f6f6 eef0f0', (0.8, 0.9), jitter=(0.01, 0.05, 0.03)),
+    'board_green':
+    _p('2c4c3c 345a44 1e3c30', (0.3, 0.5)),
+    'screen':
+    _p('1c2838 202c40 283040', (0.05, 0.15), emission=0.9),
+    'screen_off':
+    _p('101214 16181c', (0.05, 0.1)),
+    'window':
+    _p('c8dcf0 d8e8f8 b8d0e8', (0.3, 0.5),
+       emission=1.4,
+       jitter=(0.02, 0.2, 0.1)),
+    'light_panel':
+    _p('fffaf0 f8f8ff', (0.5, 0.6), emission=3.0, jitter=(0.0, 0.05, 0.0)),
+    'door_wood':
+    _p('8c5c34 a8784c 6a4428 c09868', (0.55, 0.7),
+       texture=('stripes', 'none'),
+       texture_axis=(1, ),
+       texture_scale=(0.05, 0.1),
+       texture_contrast=(0.05, 0.15)),
+    'door_paint':
+    _p('e8e8e0 6c7c8c 8c3c2c 405c40', (0.6, 0.8)),
+    'ceramic':
+    _p('f8f8f6 eef2f4', (0.8, 0.9), jitter=(0.01, 0.05, 0.03)),
+    'stone':
+    _p('3c3c3c 8c8680 c8c0b0 5a4c44', (0.4, 0.7),
+       texture=('noise', ),
+       texture_scale=(0.05, 0.15),
+       texture_contrast=(0.2, 0.4)),
+    'plant':
+    _p('3c7c34 2c6c2c 4c8c3c 5a7c2c', (0.8, 0.95),
+       texture=('noise', ),
+       texture_scale=(0.04, 0.08),
+       texture_contrast=(0.3, 0.5),
+       nir_texture=True),
+    'pot':
+    _p('b0603c e8e4dc 3c3c3c', (0.4, 0.7)),
+    'cardboard':
+    _p('b08c5c c09c68 a07c50', (0.6, 0.75)),
+    'glass_dark':
+    _p('30404c 28343c', (0.1, 0.2), emission=0.2),
+    'lamp_shade':
+    _p('f0e8d0 e8dcc0', (0.7, 0.85), emission=1.2),
+    'machine_white':
+    _p('f0f0ee e4e6e8', (0.75, 0.9)),
+    'gym_red':
+    _p('b02020 202020 c04020', (0.2, 0.5)),
 }
 
 #: Palette(s) of every material role unless a class overrides it.
@@ -352,7 +435,8 @@ class _Piece:
 class _Ctx:
     """Per-scene sampling context: random generator and material cache."""
 
-    def __init__(self, rng: np.random.Generator,
+    def __init__(self,
+                 rng: np.random.Generator,
                  appearance: Dict[str, Tuple[str, ...]],
                  room: Tuple[float, float, float],
                  typicality: float = 1.0) -> None:
@@ -397,8 +481,7 @@ def _table_shapes(ctx, w, d, h, top='table', leg='table_leg'):
     return shapes
 
 
-def b_table(ctx, avail, w=(1.0, 1.6), d=(0.7, 0.9), h=(0.72, 0.76),
-            **_):
+def b_table(ctx, avail, w=(1.0, 1.6), d=(0.7, 0.9), h=(0.72, 0.76), **_):
     tw, td = ctx.u(*w), ctx.u(*d)
     return _Piece(tw, td, [('table', _table_shapes(ctx, tw, td, ctx.u(*h)))])
 
@@ -412,8 +495,8 @@ def b_chair(ctx, avail, role='chair', **_):
         _bx(0, hs, s / 2 - 0.03, s, back, 0.05, m)
     ]
     shapes += [
-        _bx(sx * (s / 2 - 0.03), 0, sz * (s / 2 - 0.03), 0.03, hs - 0.05,
-            0.03, ml) for sx in (-1, 1) for sz in (-1, 1)
+        _bx(sx * (s / 2 - 0.03), 0, sz * (s / 2 - 0.03), 0.03, hs - 0.05, 0.03,
+            ml) for sx in (-1, 1) for sz in (-1, 1)
     ]
     return _Piece(s, s, [('chair', shapes)])
 
@@ -442,8 +525,13 @@ def _with_chair(ctx, piece, gap=0.15, role='chair'):
     return piece
 
 
-def b_desk(ctx, avail, w=(1.0, 1.5), d=(0.6, 0.8), chair=True,
-           monitor=0.0, **_):
+def b_desk(ctx,
+           avail,
+           w=(1.0, 1.5),
+           d=(0.6, 0.8),
+           chair=True,
+           monitor=0.0,
+           **_):
     dw, dd, h = ctx.u(*w), ctx.u(*d), ctx.u(0.72, 0.76)
     shapes = _table_shapes(ctx, dw, dd, h, top='desk')
     if ctx.chance(0.6):
@@ -496,8 +584,10 @@ def b_computer_row(ctx, avail, seats=(2, 4), **_):
     chairs = _Piece(w, 0.5, [])
     for i in range(n):
         if ctx.chance(0.9):
-            chairs.add(b_chair(ctx, 1), -w / 2 + pitch * (i + 0.5) +
-                       ctx.u(-0.08, 0.08), 0, 180 + ctx.u(-20, 20))
+            chairs.add(
+                b_chair(ctx,
+                        1), -w / 2 + pitch * (i + 0.5) + ctx.u(-0.08, 0.08), 0,
+                180 + ctx.u(-20, 20))
     piece.add(chairs, 0, -d / 2 - 0.2, 0)
     piece.d += 0.45
     for _, shapes in piece.groups:
@@ -522,9 +612,9 @@ def b_conference_set(ctx, avail, **_):
         z = -length / 2 + (i + 0.5) * length / n_side
         for side in (-1, 1):
             if ctx.chance(0.85):
-                piece.add(b_chair(ctx, 1, role='chair'),
-                          side * (w / 2 + 0.25), z,
-                          side * 90 + ctx.u(-20, 20))
+                piece.add(
+                    b_chair(ctx, 1, role='chair'), side * (w / 2 + 0.25), z,
+                    side * 90 + ctx.u(-20, 20))
     if ctx.chance(0.6):
         piece.add(b_chair(ctx, 1), 0, -length / 2 - 0.3, 180)
     return piece
@@ -542,8 +632,9 @@ def b_round_table_set(ctx, avail, chairs=(2, 4), **_):
     a0 = ctx.u(0, 360)
     for i in range(n):
         a = np.deg2rad(a0 + 360 * i / n)
-        piece.add(b_chair(ctx, 1), (r + 0.25) * np.sin(a),
-                  -(r + 0.25) * np.cos(a), -np.rad2deg(a) + 180)
+        piece.add(
+            b_chair(ctx, 1), (r + 0.25) * np.sin(a), -(r + 0.25) * np.cos(a),
+            -np.rad2deg(a) + 180)
     return piece
 
 
@@ -555,8 +646,9 @@ def b_dining_set(ctx, avail, **_):
     for side in (-1, 1):
         for i in range(n):
             if ctx.chance(0.9):
-                piece.add(b_chair(ctx, 1), -w / 2 + (i + 0.5) * w / n,
-                          side * (d / 2 + 0.2), 90 - side * 90)
+                piece.add(
+                    b_chair(ctx, 1), -w / 2 + (i + 0.5) * w / n,
+                    side * (d / 2 + 0.2), 90 - side * 90)
     return piece
 
 
@@ -573,8 +665,7 @@ def b_cafeteria_table(ctx, avail, **_):
     return piece
 
 
-def b_bookshelf(ctx, avail, w=(0.8, 1.2), h=(1.8, 2.2), d=(0.3, 0.4),
-                **_):
+def b_bookshelf(ctx, avail, w=(0.8, 1.2), h=(1.8, 2.2), d=(0.3, 0.4), **_):
     bw, bh, bd = ctx.u(*w), ctx.u(*h), ctx.u(*d)
     mf = ctx.mat('shelf')
     shapes = [_bx(0, 0, 0.01, bw, bh, bd - 0.02, mf)]
@@ -608,8 +699,14 @@ def b_library_stack(ctx, avail, **_):
     return _Piece(length, d, [('bookshelf', shapes)])
 
 
-def b_cabinet(ctx, avail, w=(0.6, 1.2), h=(0.8, 2.0), d=(0.4, 0.6),
-              role='cabinet', kind='cabinet', **_):
+def b_cabinet(ctx,
+              avail,
+              w=(0.6, 1.2),
+              h=(0.8, 2.0),
+              d=(0.4, 0.6),
+              role='cabinet',
+              kind='cabinet',
+              **_):
     cw, ch, cd = ctx.u(*w), ctx.u(*h), ctx.u(*d)
     m = ctx.mat(role)
     return _Piece(cw, cd, [(kind, [
@@ -619,8 +716,8 @@ def b_cabinet(ctx, avail, w=(0.6, 1.2), h=(0.8, 2.0), d=(0.4, 0.6),
 
 
 def b_filing_cabinet(ctx, avail, **_):
-    return b_cabinet(ctx, avail, w=(0.4, 0.5), h=(0.7, 1.35), d=(0.55, 0.65),
-                     role='frame')
+    return b_cabinet(
+        ctx, avail, w=(0.4, 0.5), h=(0.7, 1.35), d=(0.55, 0.65), role='frame')
 
 
 def b_wardrobe(ctx, avail, **_):
@@ -658,17 +755,15 @@ def b_kitchen_run(ctx, avail, **_):
     ]))
     if cw > 1.0 and ctx.chance(0.7):
         sx = cx + ctx.u(-cw / 3, cw / 3)
-        piece.groups.append(('stove', [
-            _bx(sx, h, 0, 0.6, 0.01, 0.55, ctx.mat('device'))
-        ] + [
-            _cy(sx + bx, bz, h, h + 0.02, 0.08, ctx.mat('steel'))
-            for bx in (-0.15, 0.15) for bz in (-0.12, 0.12)
-        ]))
+        piece.groups.append(
+            ('stove', [_bx(sx, h, 0, 0.6, 0.01, 0.55, ctx.mat('device'))] + [
+                _cy(sx + bx, bz, h, h + 0.02, 0.08, ctx.mat('steel'))
+                for bx in (-0.15, 0.15) for bz in (-0.12, 0.12)
+            ]))
     if ctx.chance(0.8):
         uw = cw * ctx.u(0.6, 1.0)
-        piece.groups.append(('cabinet', [
-            _bx(cx, ctx.u(1.45, 1.55), 0.14, uw, 0.7, 0.34, mc)
-        ]))
+        piece.groups.append(
+            ('cabinet', [_bx(cx, ctx.u(1.45, 1.55), 0.14, uw, 0.7, 0.34, mc)]))
     return piece
 
 
@@ -699,17 +794,17 @@ def b_armchair(ctx, avail, **_):
 
 def b_coffee_table(ctx, avail, **_):
     w, d = ctx.u(0.8, 1.3), ctx.u(0.5, 0.7)
-    return _Piece(w, d, [('table', _table_shapes(ctx, w, d, ctx.u(0.38,
-                                                                  0.48)))])
+    return _Piece(w, d,
+                  [('table', _table_shapes(ctx, w, d, ctx.u(0.38, 0.48)))])
 
 
 def b_tv_stand(ctx, avail, **_):
     w = ctx.u(1.2, 2.0)
     sh = ctx.u(0.4, 0.6)
     tw = min(w, ctx.u(0.9, 1.4))
-    piece = _Piece(w, 0.45, [('cabinet', [
-        _bx(0, 0, 0, w, sh, 0.45, ctx.mat('cabinet'))
-    ])])
+    piece = _Piece(
+        w, 0.45,
+        [('cabinet', [_bx(0, 0, 0, w, sh, 0.45, ctx.mat('cabinet'))])])
     piece.groups.append(('tv', [
         _bx(0, sh, 0.1, 0.3, 0.05, 0.2, ctx.mat('device')),
         _bx(0, sh + 0.05, 0.1, tw, tw * 0.58, 0.05, ctx.mat('device')),
@@ -752,8 +847,8 @@ def b_single_bed(ctx, avail, **_):
 
 
 def b_nightstand(ctx, avail, **_):
-    piece = b_cabinet(ctx, avail, w=(0.4, 0.55), h=(0.45, 0.6),
-                      d=(0.35, 0.45), role='table')
+    piece = b_cabinet(
+        ctx, avail, w=(0.4, 0.55), h=(0.45, 0.6), d=(0.35, 0.45), role='table')
     if ctx.chance(0.6):
         h = piece.groups[0][1][0].size[1]
         piece.groups.append(('lamp', [
@@ -808,8 +903,8 @@ def b_shower(ctx, avail, **_):
 
 
 def b_partitioned_desk(ctx, avail, **_):
-    piece = b_desk(ctx, avail, w=(1.2, 1.6), d=(0.7, 0.8), monitor=0.9,
-                   chair=False)
+    piece = b_desk(
+        ctx, avail, w=(1.2, 1.6), d=(0.7, 0.8), monitor=0.9, chair=False)
     w, d = piece.w, piece.d
     h = ctx.u(1.2, 1.6)
     mp = ctx.mat('partition')
@@ -883,8 +978,9 @@ def b_plant(ctx, avail, **_):
     shapes.append(_cy(0, 0, h, top, 0.03, ctx.mat('table_leg')))
     for _ in range(int(ctx.rng.integers(1, 4))):
         shapes.append(
-            Sphere((ctx.u(-0.1, 0.1), top + ctx.u(-0.1, 0.15),
-                    ctx.u(-0.1, 0.1)), ctx.u(0.2, 0.35), mp))
+            Sphere(
+                (ctx.u(-0.1, 0.1), top + ctx.u(-0.1, 0.15), ctx.u(-0.1, 0.1)),
+                ctx.u(0.2, 0.35), mp))
     return _Piece(2 * r + 0.3, 2 * r + 0.3, [('plant', shapes)])
 
 
@@ -899,9 +995,9 @@ def b_floor_lamp(ctx, avail, **_):
 
 def b_bin(ctx, avail, **_):
     r = ctx.u(0.15, 0.25)
-    return _Piece(2 * r, 2 * r,
-                  [('bin', [_cy(0, 0, 0, ctx.u(0.35, 0.7), r,
-                                ctx.mat('bin'))])])
+    return _Piece(
+        2 * r, 2 * r,
+        [('bin', [_cy(0, 0, 0, ctx.u(0.35, 0.7), r, ctx.mat('bin'))])])
 
 
 def b_column(ctx, avail, **_):
@@ -911,8 +1007,8 @@ def b_column(ctx, avail, **_):
         return _Piece(2 * r, 2 * r,
                       [('column', [_cy(0, 0, 0, H, r, ctx.mat('column'))])])
     s = ctx.u(0.4, 0.7)
-    return _Piece(s, s, [('column', [_bx(0, 0, 0, s, H, s,
-                                         ctx.mat('column'))])])
+    return _Piece(s, s,
+                  [('column', [_bx(0, 0, 0, s, H, s, ctx.mat('column'))])])
 
 
 def b_reception_desk(ctx, avail, **_):
@@ -994,7 +1090,8 @@ def b_carton_stack(ctx, avail, **_):
     for _ in range(int(ctx.rng.integers(1, 4))):
         h = ctx.u(0.25, 0.5)
         boxes.append(
-            _bx(ctx.u(-0.05, 0.05), y, ctx.u(-0.05, 0.05), s, h, s,
+            _bx(
+                ctx.u(-0.05, 0.05), y, ctx.u(-0.05, 0.05), s, h, s,
                 ctx.mat('box', shared=False), ctx.u(-10, 10)))
         y += h
     return _Piece(s + 0.1, s + 0.1, [('box', boxes)])
@@ -1046,8 +1143,7 @@ def b_dumbbell_rack(ctx, avail, **_):
     shapes = [_bx(0, 0, 0, w, 0.7, 0.45, ctx.mat('frame'))]
     n = int(w / 0.2)
     for i in range(n):
-        shapes.append(
-            Sphere((-w / 2 + (i + 0.5) * w / n, 0.78, 0.0), 0.08, m))
+        shapes.append(Sphere((-w / 2 + (i + 0.5) * w / n, 0.78, 0.0), 0.08, m))
     return _Piece(w, 0.5, [('equipment', shapes)])
 
 
@@ -1148,79 +1244,139 @@ def b_window(ctx, avail, **_):
 
 
 BUILDERS: Dict[str, Callable[..., _Piece]] = {
-    'table': b_table,
-    'chair': b_chair,
-    'stool': b_stool,
-    'desk': b_desk,
-    'monitor_desk': b_monitor_desk,
-    'teacher_desk': b_teacher_desk,
-    'student_desk': b_student_desk,
-    'computer_row': b_computer_row,
-    'conference_set': b_conference_set,
-    'round_table_set': b_round_table_set,
-    'dining_set': b_dining_set,
-    'cafeteria_table': b_cafeteria_table,
-    'bookshelf': b_bookshelf,
-    'library_stack': b_library_stack,
-    'cabinet': b_cabinet,
-    'filing_cabinet': b_filing_cabinet,
-    'wardrobe': b_wardrobe,
-    'lockers': b_lockers,
-    'kitchen_run': b_kitchen_run,
-    'kitchen_island': b_kitchen_island,
-    'sofa': b_sofa,
-    'armchair': b_armchair,
-    'coffee_table': b_coffee_table,
-    'tv_stand': b_tv_stand,
-    'rug': b_rug,
-    'bed': b_bed,
-    'single_bed': b_single_bed,
-    'nightstand': b_nightstand,
-    'toilet': b_toilet,
-    'vanity': b_vanity,
-    'bathtub': b_bathtub,
-    'shower': b_shower,
-    'partitioned_desk': b_partitioned_desk,
-    'lab_bench': b_lab_bench,
-    'fume_hood': b_fume_hood,
-    'plant': b_plant,
-    'floor_lamp': b_floor_lamp,
-    'bin': b_bin,
-    'column': b_column,
-    'reception_desk': b_reception_desk,
-    'bench': b_bench,
-    'stairs': b_stairs,
-    'railing': b_railing,
-    'storage_rack': b_storage_rack,
-    'carton_stack': b_carton_stack,
-    'washing_machines': b_washing_machines,
-    'treadmill': b_treadmill,
-    'weight_bench': b_weight_bench,
-    'dumbbell_rack': b_dumbbell_rack,
-    'gym_mat': b_gym_mat,
-    'piano': b_piano,
-    'drums': b_drums,
-    'music_stand': b_music_stand,
-    'ceiling_lamp': b_ceiling_lamp,
-    'printer': b_printer,
-    'door': b_door,
-    'window': b_window,
-    'whiteboard': _wall_item('board', 'board', (1.2, 2.4), (0.9, 1.2),
-                             (0.85, 1.0)),
-    'blackboard': _wall_item('board', 'board_dark', (2.0, 3.5), (1.0, 1.2),
-                             (0.85, 1.0)),
-    'screen': _wall_item('board', 'board', (1.5, 2.5), (1.0, 1.5),
-                         (1.0, 1.2)),
-    'wall_tv': _wall_item('tv', 'screen_off', (1.0, 1.5), (0.6, 0.85),
-                          (1.0, 1.3), depth=0.06),
-    'picture': _wall_item('picture', 'picture', (0.4, 1.2), (0.4, 0.9),
-                          (1.2, 1.6)),
-    'mirror': _wall_item('mirror', 'mirror', (0.5, 1.0), (0.6, 1.0),
-                         (1.1, 1.3)),
-    'upper_cabinet': _wall_item('cabinet', 'cabinet', (0.8, 2.0),
-                                (0.6, 0.8), (1.45, 1.6), depth=0.35),
-    'wall_shelf': _wall_item('shelf', 'shelf', (0.6, 1.4), (0.03, 0.03),
-                             (1.2, 1.8), depth=0.25),
+    'table':
+    b_table,
+    'chair':
+    b_chair,
+    'stool':
+    b_stool,
+    'desk':
+    b_desk,
+    'monitor_desk':
+    b_monitor_desk,
+    'teacher_desk':
+    b_teacher_desk,
+    'student_desk':
+    b_student_desk,
+    'computer_row':
+    b_computer_row,
+    'conference_set':
+    b_conference_set,
+    'round_table_set':
+    b_round_table_set,
+    'dining_set':
+    b_dining_set,
+    'cafeteria_table':
+    b_cafeteria_table,
+    'bookshelf':
+    b_bookshelf,
+    'library_stack':
+    b_library_stack,
+    'cabinet':
+    b_cabinet,
+    'filing_cabinet':
+    b_filing_cabinet,
+    'wardrobe':
+    b_wardrobe,
+    'lockers':
+    b_lockers,
+    'kitchen_run':
+    b_kitchen_run,
+    'kitchen_island':
+    b_kitchen_island,
+    'sofa':
+    b_sofa,
+    'armchair':
+    b_armchair,
+    'coffee_table':
+    b_coffee_table,
+    'tv_stand':
+    b_tv_stand,
+    'rug':
+    b_rug,
+    'bed':
+    b_bed,
+    'single_bed':
+    b_single_bed,
+    'nightstand':
+    b_nightstand,
+    'toilet':
+    b_toilet,
+    'vanity':
+    b_vanity,
+    'bathtub':
+    b_bathtub,
+    'shower':
+    b_shower,
+    'partitioned_desk':
+    b_partitioned_desk,
+    'lab_bench':
+    b_lab_bench,
+    'fume_hood':
+    b_fume_hood,
+    'plant':
+    b_plant,
+    'floor_lamp':
+    b_floor_lamp,
+    'bin':
+    b_bin,
+    'column':
+    b_column,
+    'reception_desk':
+    b_reception_desk,
+    'bench':
+    b_bench,
+    'stairs':
+    b_stairs,
+    'railing':
+    b_railing,
+    'storage_rack':
+    b_storage_rack,
+    'carton_stack':
+    b_carton_stack,
+    'washing_machines':
+    b_washing_machines,
+    'treadmill':
+    b_treadmill,
+    'weight_bench':
+    b_weight_bench,
+    'dumbbell_rack':
+    b_dumbbell_rack,
+    'gym_mat':
+    b_gym_mat,
+    'piano':
+    b_piano,
+    'drums':
+    b_drums,
+    'music_stand':
+    b_music_stand,
+    'ceiling_lamp':
+    b_ceiling_lamp,
+    'printer':
+    b_printer,
+    'door':
+    b_door,
+    'window':
+    b_window,
+    'whiteboard':
+    _wall_item('board', 'board', (1.2, 2.4), (0.9, 1.2), (0.85, 1.0)),
+    'blackboard':
+    _wall_item('board', 'board_dark', (2.0, 3.5), (1.0, 1.2), (0.85, 1.0)),
+    'screen':
+    _wall_item('board', 'board', (1.5, 2.5), (1.0, 1.5), (1.0, 1.2)),
+    'wall_tv':
+    _wall_item(
+        'tv', 'screen_off', (1.0, 1.5), (0.6, 0.85), (1.0, 1.3), depth=0.06),
+    'picture':
+    _wall_item('picture', 'picture', (0.4, 1.2), (0.4, 0.9), (1.2, 1.6)),
+    'mirror':
+    _wall_item('mirror', 'mirror', (0.5, 1.0), (0.6, 1.0), (1.1, 1.3)),
+    'upper_cabinet':
+    _wall_item(
+        'cabinet', 'cabinet', (0.8, 2.0), (0.6, 0.8), (1.45, 1.6), depth=0.35),
+    'wall_shelf':
+    _wall_item(
+        'shelf', 'shelf', (0.6, 1.4), (0.03, 0.03), (1.2, 1.8), depth=0.25),
 }
 DEFAULT_APPEARANCE.update({
     'board_dark': ('board_green', ),
@@ -1268,8 +1424,12 @@ class ObjectSpec:
     params: Tuple[Tuple[str, Any], ...] = ()
 
 
-def _o(kind: str, count, placement: str, prob: float = 1.0,
-       fill: float = 0.9, **params) -> ObjectSpec:
+def _o(kind: str,
+       count,
+       placement: str,
+       prob: float = 1.0,
+       fill: float = 0.9,
+       **params) -> ObjectSpec:
     if isinstance(count, int):
         count = (count, count)
     return ObjectSpec(kind, tuple(count), placement, prob, fill,
@@ -1342,9 +1502,8 @@ class _Layout:
         cx, cz = cam_xz
         # The camera needs free space around it, and the wall behind it
         # (z = 0) is out of view, so nothing is put there.
-        self.rects: List[Tuple[float, float, float, float]] = [
-            (cx - 0.6, -1.0, cx + 0.6, cz + 0.6)
-        ]
+        self.rects: List[Tuple[float, float, float,
+                               float]] = [(cx - 0.6, -1.0, cx + 0.6, cz + 0.6)]
         self.wall_spans: Dict[str, List[Tuple[float, float, float, float]]]
         self.wall_spans = {'left': [], 'right': [], 'back': []}
 
@@ -1399,7 +1558,8 @@ def _emit(piece: _Piece, x: float, z: float, yaw: float,
     for kind, shapes in piece.groups:
         if shapes:
             objects.append(
-                SceneObject([_move(s, x, z, yaw) for s in shapes], _SEM[kind],
+                SceneObject([_move(s, x, z, yaw) for s in shapes],
+                            _SEM[kind],
                             name=kind))
 
 
@@ -1430,8 +1590,9 @@ def _place_spec(spec: ObjectSpec, ctx: _Ctx, lay: _Layout,
                 span = W if wall == 'back' else L
                 piece = build(ctx, span - 0.2, **params)
                 if rule == 'corner':
-                    u = (piece.w / 2 + 0.02 if rng.random() < 0.5 else
-                         span - piece.w / 2 - 0.02)
+                    u = (
+                        piece.w / 2 + 0.02 if rng.random() < 0.5 else span -
+                        piece.w / 2 - 0.02)
                 else:
                     u = ctx.u(piece.w / 2 + 0.05, span - piece.w / 2 - 0.05) \
                         if span > piece.w + 0.1 else span / 2
@@ -1498,8 +1659,8 @@ def _place_grid(spec, ctx, lay, objects, build, params) -> None:
         for c in range(cols):
             if not ctx.chance(spec.fill):
                 continue
-            piece = probe if (r, c) == (0, 0) else build(
-                ctx, W - 0.4, **params)
+            piece = probe if (r, c) == (0,
+                                        0) else build(ctx, W - 0.4, **params)
             x = x0 + c * (probe.w + gap_x) + ctx.u(-0.05, 0.05)
             z = z0 + r * (probe.d + gap_z) + ctx.u(-0.05, 0.05)
             if spec.placement == 'rows':
@@ -1547,15 +1708,17 @@ def _sample_scene(cls: SceneClass, rng: np.random.Generator, width: int,
                            tuple(col * level * 1.6 / np.sqrt(nx * nz)),
                            falloff=max(W, L) * 0.35))
             objects.append(
-                SceneObject([_bx(lx, H - 0.02, lz, 0.6, 0.02, 0.6,
-                                 m_light)], _SEM['light'], name='light'))
+                SceneObject([_bx(lx, H - 0.02, lz, 0.6, 0.02, 0.6, m_light)],
+                            _SEM['light'],
+                            name='light'))
     amb = rng.uniform(*cls.ambient)
     room = Room((W, H, L), ctx.mat('floor'), ctx.mat('ceiling'),
                 ctx.mat('wall'))
     scene = Scene(room, objects, lights, (amb, amb, amb * 1.02))
     camera = Camera(
-        width, height, hfov,
-        (cam_x, rng.uniform(*cls.camera_height), cam_z),
+        width,
+        height,
+        hfov, (cam_x, rng.uniform(*cls.camera_height), cam_z),
         yaw=rng.uniform(-cls.camera_yaw, cls.camera_yaw) -
         (cam_x - W / 2) / W * 30,
         pitch=rng.uniform(*cls.camera_pitch))
@@ -1568,279 +1731,302 @@ def _sample_scene(cls: SceneClass, rng: np.random.Generator, width: int,
 _TR = [
     SceneClass(
         'bathroom', ((1.8, 3.0), (2.4, 2.7), (2.0, 3.5)),
-        (_o('vanity', 1, 'back', 0.5),
-         _o('vanity', 1, 'side'),
-         _o('toilet', 1, 'wall'),
-         _o('bathtub', 1, 'back', 0.6),
-         _o('shower', 1, 'corner', 0.5),
-         _o('door', 1, 'side_mounted', 0.3),
-         _o('bin', 1, 'scatter', 0.3)),
-        appearance={'wall': ('wall_tile', 'wall_tile', 'wall_cool'),
-                    'floor': ('floor_tile_small', ),
-                    'cabinet': ('white', 'wood_light', 'wood_dark')},
-        camera_height=(1.3, 1.7), camera_pitch=(-35, -15)),
+        (_o('vanity', 1, 'back', 0.5), _o('vanity', 1, 'side'),
+         _o('toilet', 1, 'wall'), _o('bathtub', 1, 'back', 0.6),
+         _o('shower', 1, 'corner', 0.5), _o(
+             'door', 1, 'side_mounted', 0.3), _o('bin', 1, 'scatter', 0.3)),
+        appearance={
+            'wall': ('wall_tile', 'wall_tile', 'wall_cool'),
+            'floor': ('floor_tile_small', ),
+            'cabinet': ('white', 'wood_light', 'wood_dark')
+        },
+        camera_height=(1.3, 1.7),
+        camera_pitch=(-35, -15)),
     SceneClass(
         'classroom', ((6.0, 9.0), (2.8, 3.4), (6.0, 9.0)),
-        (_o('blackboard', 1, 'back', 0.5),
-         _o('whiteboard', 1, 'back', 0.8),
-         _o('window', (2, 4), 'side_mounted'),
-         _o('teacher_desk', 1, 'back'),
-         _o('student_desk', (3, 6), 'rows', fill=0.9),
-         _o('cabinet', (0, 2), 'side')),
-        appearance={'wall': ('wall_beige', 'wall_white', 'wall_green'),
-                    'floor': ('floor_lino', 'floor_tile'),
-                    'chair': ('plastic_bright', 'plastic_dark', 'wood_light'),
-                    'desk': ('wood_light', 'laminate')}),
+        (_o('blackboard', 1, 'back', 0.5), _o('whiteboard', 1, 'back', 0.8),
+         _o('window', (2, 4), 'side_mounted'), _o('teacher_desk', 1, 'back'),
+         _o('student_desk',
+            (3, 6), 'rows', fill=0.9), _o('cabinet', (0, 2), 'side')),
+        appearance={
+            'wall': ('wall_beige', 'wall_white', 'wall_green'),
+            'floor': ('floor_lino', 'floor_tile'),
+            'chair': ('plastic_bright', 'plastic_dark', 'wood_light'),
+            'desk': ('wood_light', 'laminate')
+        }),
     SceneClass(
         'computer_room', ((5.0, 8.0), (2.6, 3.2), (5.0, 9.0)),
-        (_o('whiteboard', 1, 'back', 0.6),
-         _o('window', (0, 2), 'side_mounted', 0.6),
-         _o('computer_row', (2, 4), 'rows', fill=0.95, seats=(2, 4)),
-         _o('monitor_desk', (0, 2), 'side'),
-         _o('cabinet', (0, 1), 'wall')),
-        appearance={'wall': ('wall_white', 'wall_grey', 'wall_cool'),
-                    'floor': ('carpet_grey', 'floor_lino'),
-                    'desk': ('laminate', 'white'),
-                    'chair': ('fabric_blue', 'plastic_dark', 'fabric_grey')}),
+        (_o('whiteboard', 1, 'back',
+            0.6), _o('window', (0, 2), 'side_mounted', 0.6),
+         _o('computer_row', (2, 4), 'rows', fill=0.95,
+            seats=(2, 4)), _o('monitor_desk',
+                              (0, 2), 'side'), _o('cabinet', (0, 1), 'wall')),
+        appearance={
+            'wall': ('wall_white', 'wall_grey', 'wall_cool'),
+            'floor': ('carpet_grey', 'floor_lino'),
+            'desk': ('laminate', 'white'),
+            'chair': ('fabric_blue', 'plastic_dark', 'fabric_grey')
+        }),
     SceneClass(
         'conference_room', ((3.5, 6.0), (2.6, 3.0), (5.0, 8.0)),
-        (_o('conference_set', 1, 'centre'),
-         _o('screen', 1, 'back_mounted', 0.7),
-         _o('wall_tv', 1, 'back_mounted', 0.6),
-         _o('window', (0, 3), 'side_mounted', 0.7),
-         _o('cabinet', (0, 2), 'side'),
-         _o('plant', (0, 2), 'corner', 0.6)),
-        appearance={'wall': ('wall_white', 'wall_wood', 'wall_grey'),
-                    'floor': ('carpet_grey', 'carpet_blue', 'floor_wood'),
-                    'table': ('wood_dark', 'laminate'),
-                    'chair': ('leather_black', 'fabric_grey')}),
+        (_o('conference_set', 1, 'centre'), _o(
+            'screen', 1, 'back_mounted',
+            0.7), _o('wall_tv', 1, 'back_mounted',
+                     0.6), _o('window', (0, 3), 'side_mounted', 0.7),
+         _o('cabinet', (0, 2), 'side'), _o('plant', (0, 2), 'corner', 0.6)),
+        appearance={
+            'wall': ('wall_white', 'wall_wood', 'wall_grey'),
+            'floor': ('carpet_grey', 'carpet_blue', 'floor_wood'),
+            'table': ('wood_dark', 'laminate'),
+            'chair': ('leather_black', 'fabric_grey')
+        }),
     SceneClass(
         'corridor', ((1.6, 2.6), (2.5, 3.0), (8.0, 18.0)),
         (_o('window', 1, 'back_mounted', 0.6),
-         _o('door', 1, 'back_mounted', 0.4),
-         _o('door', (3, 8), 'side_mounted'),
-         _o('picture', (0, 3), 'side_mounted', 0.5),
-         _o('bench', 1, 'side', 0.3),
-         _o('plant', (0, 2), 'side', 0.4),
-         _o('bin', (0, 1), 'side', 0.5)),
-        appearance={'wall': ('wall_white', 'wall_beige', 'wall_cool',
-                             'wall_grey'),
-                    'floor': ('floor_lino', 'floor_tile', 'concrete')},
-        camera_yaw=8.0, camera_pitch=(-12, 0)),
+         _o('door', 1, 'back_mounted', 0.4), _o('door',
+                                                (3, 8), 'side_mounted'),
+         _o('picture',
+            (0, 3), 'side_mounted', 0.5), _o('bench', 1, 'side', 0.3),
+         _o('plant', (0, 2), 'side', 0.4), _o('bin', (0, 1), 'side', 0.5)),
+        appearance={
+            'wall': ('wall_white', 'wall_beige', 'wall_cool', 'wall_grey'),
+            'floor': ('floor_lino', 'floor_tile', 'concrete')
+        },
+        camera_yaw=8.0,
+        camera_pitch=(-12, 0)),
     SceneClass(
         'discussion_area', ((5.0, 8.0), (2.6, 3.2), (5.0, 8.0)),
-        (_o('window', (1, 3), 'wall_mounted', 0.6),
-         _o('whiteboard', 1, 'wall_mounted', 0.6),
-         _o('round_table_set', (2, 3), 'grid', fill=0.95),
-         _o('sofa', (1, 2), 'back', 0.7),
-         _o('plant', (1, 3), 'corner'),
-         _o('armchair', (0, 2), 'scatter', 0.5)),
-        appearance={'wall': ('wall_white', 'wall_accent', 'wall_cool'),
-                    'floor': ('floor_wood', 'carpet_grey', 'floor_lino'),
-                    'chair': ('fabric_accent', 'plastic_bright'),
-                    'sofa': ('fabric_accent', 'fabric_warm')}),
+        (_o('window', (1, 3), 'wall_mounted',
+            0.6), _o('whiteboard', 1, 'wall_mounted', 0.6),
+         _o('round_table_set',
+            (2, 3), 'grid', fill=0.95), _o('sofa', (1, 2), 'back', 0.7),
+         _o('plant', (1, 3), 'corner'), _o('armchair',
+                                           (0, 2), 'scatter', 0.5)),
+        appearance={
+            'wall': ('wall_white', 'wall_accent', 'wall_cool'),
+            'floor': ('floor_wood', 'carpet_grey', 'floor_lino'),
+            'chair': ('fabric_accent', 'plastic_bright'),
+            'sofa': ('fabric_accent', 'fabric_warm')
+        }),
     SceneClass(
         'home_office', ((2.4, 3.5), (2.4, 2.8), (2.8, 4.0)),
-        (_o('monitor_desk', 1, 'back'),
-         _o('bookshelf', (1, 2), 'side'),
-         _o('window', 1, 'wall_mounted', 0.8),
-         _o('picture', (0, 2), 'wall_mounted', 0.6),
-         _o('filing_cabinet', 1, 'wall', 0.3),
-         _o('armchair', 1, 'corner', 0.3),
-         _o('plant', 1, 'corner', 0.5),
-         _o('rug', 1, 'centre', 0.3)),
-        appearance={'wall': ('wall_warm', 'wall_beige', 'wall_green'),
-                    'floor': ('floor_wood', 'carpet_warm'),
-                    'desk': ('wood_light', 'wood_dark'),
-                    'shelf': ('wood_light', 'wood_dark', 'white')},
+        (_o('monitor_desk', 1, 'back'), _o(
+            'bookshelf', (1, 2), 'side'), _o('window', 1, 'wall_mounted', 0.8),
+         _o('picture',
+            (0, 2), 'wall_mounted', 0.6), _o('filing_cabinet', 1, 'wall', 0.3),
+         _o('armchair', 1, 'corner', 0.3), _o(
+             'plant', 1, 'corner', 0.5), _o('rug', 1, 'centre', 0.3)),
+        appearance={
+            'wall': ('wall_warm', 'wall_beige', 'wall_green'),
+            'floor': ('floor_wood', 'carpet_warm'),
+            'desk': ('wood_light', 'wood_dark'),
+            'shelf': ('wood_light', 'wood_dark', 'white')
+        },
         camera_pitch=(-30, -10)),
     SceneClass(
         'kitchen', ((2.5, 4.5), (2.4, 2.8), (3.0, 5.0)),
-        (_o('kitchen_run', 1, 'back'),
-         _o('kitchen_run', 1, 'side', 0.7),
-         _o('window', 1, 'wall_mounted', 0.5),
-         _o('kitchen_island', 1, 'centre', 0.4),
-         _o('dining_set', 1, 'centre', 0.3),
-         _o('bin', 1, 'wall', 0.5)),
-        appearance={'wall': ('wall_white', 'wall_tile', 'wall_warm'),
-                    'floor': ('floor_tile', 'floor_wood', 'floor_tile_small'),
-                    'cabinet': ('white', 'wood_light', 'wood_dark'),
-                    'counter_top': ('stone', )},
+        (_o('kitchen_run', 1, 'back'), _o('kitchen_run', 1, 'side', 0.7),
+         _o('window', 1, 'wall_mounted',
+            0.5), _o('kitchen_island', 1, 'centre', 0.4),
+         _o('dining_set', 1, 'centre', 0.3), _o('bin', 1, 'wall', 0.5)),
+        appearance={
+            'wall': ('wall_white', 'wall_tile', 'wall_warm'),
+            'floor': ('floor_tile', 'floor_wood', 'floor_tile_small'),
+            'cabinet': ('white', 'wood_light', 'wood_dark'),
+            'counter_top': ('stone', )
+        },
         camera_pitch=(-30, -10)),
     SceneClass(
         'lab', ((5.0, 8.0), (2.7, 3.3), (6.0, 9.0)),
-        (_o('fume_hood', (1, 2), 'wall'),
-         _o('window', (0, 2), 'side_mounted', 0.5),
-         _o('lab_bench', (2, 3), 'rows', fill=0.95),
-         _o('storage_rack', (0, 2), 'side'),
-         _o('stool', (1, 4), 'scatter'),
-         _o('cabinet', (0, 2), 'wall')),
-        appearance={'wall': ('wall_white', 'wall_cool'),
-                    'floor': ('floor_lino', 'floor_tile', 'concrete'),
-                    'cabinet': ('white', 'grey_metal', 'laminate'),
-                    'counter_top': ('black', ),
-                    'chair': ('black', 'plastic_dark')},
+        (_o('fume_hood',
+            (1, 2), 'wall'), _o('window', (0, 2), 'side_mounted', 0.5),
+         _o('lab_bench',
+            (2, 3), 'rows', fill=0.95), _o('storage_rack', (0, 2), 'side'),
+         _o('stool', (1, 4), 'scatter'), _o('cabinet', (0, 2), 'wall')),
+        appearance={
+            'wall': ('wall_white', 'wall_cool'),
+            'floor': ('floor_lino', 'floor_tile', 'concrete'),
+            'cabinet': ('white', 'grey_metal', 'laminate'),
+            'counter_top': ('black', ),
+            'chair': ('black', 'plastic_dark')
+        },
         light_color=('f4f8ff', 'ffffff')),
     SceneClass(
         'living_room', ((4.0, 6.5), (2.4, 3.0), (4.5, 7.0)),
-        (_o('tv_stand', 1, 'back'),
-         _o('sofa', 1, 'side'),
-         _o('coffee_table', 1, 'centre'),
-         _o('rug', 1, 'centre', 0.8),
-         _o('sofa', 1, 'side', 0.3),
-         _o('armchair', (0, 2), 'scatter'),
-         _o('window', (1, 2), 'wall_mounted', 0.8),
-         _o('picture', (0, 3), 'wall_mounted', 0.7),
-         _o('floor_lamp', 1, 'corner', 0.6),
-         _o('plant', (0, 2), 'corner'),
-         _o('bookshelf', 1, 'wall', 0.3)),
-        appearance={'wall': ('wall_warm', 'wall_beige', 'wall_white'),
-                    'floor': ('floor_wood', 'carpet_warm'),
-                    'table': ('wood_dark', 'wood_light'),
-                    'cabinet': ('wood_dark', 'white')},
+        (_o('tv_stand', 1, 'back'), _o('sofa', 1, 'side'),
+         _o('coffee_table', 1, 'centre'), _o('rug', 1, 'centre',
+                                             0.8), _o('sofa', 1, 'side', 0.3),
+         _o('armchair',
+            (0, 2), 'scatter'), _o('window', (1, 2), 'wall_mounted', 0.8),
+         _o('picture',
+            (0, 3), 'wall_mounted', 0.7), _o('floor_lamp', 1, 'corner', 0.6),
+         _o('plant', (0, 2), 'corner'), _o('bookshelf', 1, 'wall', 0.3)),
+        appearance={
+            'wall': ('wall_warm', 'wall_beige', 'wall_white'),
+            'floor': ('floor_wood', 'carpet_warm'),
+            'table': ('wood_dark', 'wood_light'),
+            'cabinet': ('wood_dark', 'white')
+        },
         light_color=('fff0dc', 'ffe4c4')),
     SceneClass(
         'office', ((4.0, 7.0), (2.6, 3.0), (4.5, 8.0)),
-        (_o('partitioned_desk', (2, 3), 'grid', fill=0.9),
-         _o('window', (1, 3), 'wall_mounted', 0.7),
-         _o('filing_cabinet', (1, 3), 'wall'),
-         _o('printer', 1, 'wall', 0.5),
-         _o('plant', (0, 2), 'corner'),
-         _o('bookshelf', (0, 1), 'wall')),
-        appearance={'wall': ('wall_white', 'wall_grey', 'wall_cool'),
-                    'floor': ('carpet_blue', 'carpet_grey'),
-                    'desk': ('laminate', 'white', 'wood_light'),
-                    'partition': ('fabric_grey', 'fabric_blue')}),
+        (_o('partitioned_desk',
+            (2, 3), 'grid', fill=0.9), _o('window',
+                                          (1, 3), 'wall_mounted', 0.7),
+         _o('filing_cabinet', (1, 3), 'wall'), _o('printer', 1, 'wall', 0.5),
+         _o('plant', (0, 2), 'corner'), _o('bookshelf', (0, 1), 'wall')),
+        appearance={
+            'wall': ('wall_white', 'wall_grey', 'wall_cool'),
+            'floor': ('carpet_blue', 'carpet_grey'),
+            'desk': ('laminate', 'white', 'wood_light'),
+            'partition': ('fabric_grey', 'fabric_blue')
+        }),
     SceneClass(
         'study_space', ((4.0, 8.0), (2.6, 3.2), (5.0, 9.0)),
-        (_o('bookshelf', (2, 5), 'wall'),
-         _o('dining_set', (2, 3), 'grid', fill=0.85),
-         _o('window', (1, 3), 'wall_mounted', 0.7),
-         _o('floor_lamp', (0, 2), 'corner'),
-         _o('plant', (0, 1), 'corner')),
-        appearance={'wall': ('wall_beige', 'wall_white', 'wall_wood'),
-                    'floor': ('floor_wood', 'carpet_warm', 'carpet_grey'),
-                    'table': ('wood_light', 'wood_dark'),
-                    'chair': ('wood_light', 'fabric_warm', 'plastic_dark')}),
+        (_o('bookshelf',
+            (2, 5), 'wall'), _o('dining_set', (2, 3), 'grid', fill=0.85),
+         _o('window', (1, 3), 'wall_mounted',
+            0.7), _o('floor_lamp',
+                     (0, 2), 'corner'), _o('plant', (0, 1), 'corner')),
+        appearance={
+            'wall': ('wall_beige', 'wall_white', 'wall_wood'),
+            'floor': ('floor_wood', 'carpet_warm', 'carpet_grey'),
+            'table': ('wood_light', 'wood_dark'),
+            'chair': ('wood_light', 'fabric_warm', 'plastic_dark')
+        }),
 ]
 
 _TI = [
     SceneClass(
         'bedroom', ((3.0, 4.5), (2.4, 2.8), (3.0, 5.0)),
-        (_o('window', 1, 'wall_mounted', 0.8),
-         _o('picture', (0, 2), 'wall_mounted', 0.6),
-         _o('bed', 1, 'back'),
-         _o('nightstand', (1, 2), 'back'),
-         _o('wardrobe', 1, 'side', 0.8),
-         _o('rug', 1, 'centre', 0.5),
-         _o('desk', 1, 'wall', 0.3)),
-        appearance={'wall': ('wall_warm', 'wall_cool', 'wall_beige'),
-                    'floor': ('floor_wood', 'carpet_warm')},
+        (_o('window', 1, 'wall_mounted',
+            0.8), _o('picture',
+                     (0, 2), 'wall_mounted', 0.6), _o('bed', 1, 'back'),
+         _o('nightstand', (1, 2), 'back'), _o('wardrobe', 1, 'side', 0.8),
+         _o('rug', 1, 'centre', 0.5), _o('desk', 1, 'wall', 0.3)),
+        appearance={
+            'wall': ('wall_warm', 'wall_cool', 'wall_beige'),
+            'floor': ('floor_wood', 'carpet_warm')
+        },
         light_color=('fff0dc', 'ffe4c4')),
     SceneClass(
         'cafeteria', ((7.0, 11.0), (2.8, 3.5), (7.0, 11.0)),
-        (_o('window', (2, 4), 'wall_mounted', 0.8),
-         _o('kitchen_run', 1, 'back', 0.6),
-         _o('cafeteria_table', (3, 4), 'grid', fill=0.9),
-         _o('bin', (1, 2), 'wall')),
-        appearance={'wall': ('wall_white', 'wall_accent', 'wall_beige'),
-                    'floor': ('floor_tile', 'floor_lino'),
-                    'chair': ('plastic_bright', )}),
+        (_o('window',
+            (2, 4), 'wall_mounted', 0.8), _o('kitchen_run', 1, 'back', 0.6),
+         _o('cafeteria_table',
+            (3, 4), 'grid', fill=0.9), _o('bin', (1, 2), 'wall')),
+        appearance={
+            'wall': ('wall_white', 'wall_accent', 'wall_beige'),
+            'floor': ('floor_tile', 'floor_lino'),
+            'chair': ('plastic_bright', )
+        }),
     SceneClass(
         'dining_room', ((3.0, 5.0), (2.5, 3.0), (3.5, 5.5)),
-        (_o('window', (1, 2), 'wall_mounted', 0.7),
-         _o('picture', (0, 2), 'wall_mounted', 0.7),
-         _o('dining_set', 1, 'centre'),
-         _o('cabinet', (1, 2), 'wall'),
-         _o('ceiling_lamp', 1, 'centre', 0.7),
-         _o('plant', (0, 1), 'corner')),
-        appearance={'wall': ('wall_warm', 'wall_white', 'wall_wood'),
-                    'floor': ('floor_wood', 'floor_tile'),
-                    'table': ('wood_dark', 'wood_light'),
-                    'chair': ('wood_dark', 'fabric_warm')},
+        (_o('window', (1, 2), 'wall_mounted',
+            0.7), _o('picture', (0, 2), 'wall_mounted', 0.7),
+         _o('dining_set', 1, 'centre'), _o('cabinet', (1, 2), 'wall'),
+         _o('ceiling_lamp', 1, 'centre', 0.7), _o('plant', (0, 1), 'corner')),
+        appearance={
+            'wall': ('wall_warm', 'wall_white', 'wall_wood'),
+            'floor': ('floor_wood', 'floor_tile'),
+            'table': ('wood_dark', 'wood_light'),
+            'chair': ('wood_dark', 'fabric_warm')
+        },
         light_color=('fff0dc', )),
     SceneClass(
         'gym', ((6.0, 10.0), (3.0, 4.0), (6.0, 10.0)),
-        (_o('window', (0, 3), 'wall_mounted', 0.6),
-         _o('mirror', (1, 3), 'wall_mounted'),
-         _o('treadmill', (2, 5), 'rows', fill=0.8),
-         _o('weight_bench', (1, 3), 'scatter'),
-         _o('dumbbell_rack', 1, 'wall', 0.7),
-         _o('gym_mat', (0, 2), 'scatter')),
-        appearance={'wall': ('wall_white', 'wall_grey', 'wall_accent'),
-                    'floor': ('rubber_floor', 'floor_wood')}),
+        (_o('window',
+            (0, 3), 'wall_mounted', 0.6), _o('mirror', (1, 3), 'wall_mounted'),
+         _o('treadmill',
+            (2, 5), 'rows', fill=0.8), _o('weight_bench', (1, 3), 'scatter'),
+         _o('dumbbell_rack', 1, 'wall', 0.7), _o('gym_mat',
+                                                 (0, 2), 'scatter')),
+        appearance={
+            'wall': ('wall_white', 'wall_grey', 'wall_accent'),
+            'floor': ('rubber_floor', 'floor_wood')
+        }),
     SceneClass(
         'hotel_room', ((3.0, 4.5), (2.5, 2.8), (4.0, 6.0)),
-        (_o('window', 1, 'back', 0.9),
-         _o('wall_tv', 1, 'side', 0.7),
-         _o('single_bed', (1, 2), 'side'),
-         _o('nightstand', 1, 'wall'),
-         _o('desk', 1, 'wall', 0.7),
-         _o('armchair', 1, 'corner', 0.5)),
-        appearance={'wall': ('wall_beige', 'wall_white'),
-                    'floor': ('carpet_warm', 'carpet_grey')}),
+        (_o('window', 1, 'back', 0.9), _o('wall_tv', 1, 'side', 0.7),
+         _o('single_bed', (1, 2), 'side'), _o('nightstand', 1, 'wall'),
+         _o('desk', 1, 'wall', 0.7), _o('armchair', 1, 'corner', 0.5)),
+        appearance={
+            'wall': ('wall_beige', 'wall_white'),
+            'floor': ('carpet_warm', 'carpet_grey')
+        }),
     SceneClass(
         'laundromat', ((3.0, 6.0), (2.5, 3.0), (5.0, 9.0)),
-        (_o('washing_machines', (1, 3), 'wall'),
-         _o('bench', (0, 2), 'centre'),
-         _o('bin', (0, 2), 'wall')),
-        appearance={'wall': ('wall_white', 'wall_tile', 'wall_accent'),
-                    'floor': ('floor_tile', 'floor_lino')}),
+        (_o('washing_machines',
+            (1, 3), 'wall'), _o('bench',
+                                (0, 2), 'centre'), _o('bin', (0, 2), 'wall')),
+        appearance={
+            'wall': ('wall_white', 'wall_tile', 'wall_accent'),
+            'floor': ('floor_tile', 'floor_lino')
+        }),
     SceneClass(
         'lecture_theatre', ((8.0, 12.0), (3.5, 5.0), (8.0, 12.0)),
-        (_o('screen', 1, 'back'),
-         _o('blackboard', 1, 'back', 0.4),
-         _o('teacher_desk', 1, 'back'),
+        (_o('screen', 1, 'back'), _o('blackboard', 1, 'back',
+                                     0.4), _o('teacher_desk', 1, 'back'),
          _o('cafeteria_table', (4, 6), 'rows', fill=0.95)),
-        appearance={'wall': ('wall_wood', 'wall_grey', 'wall_beige'),
-                    'floor': ('carpet_blue', 'carpet_grey')},
-        camera_height=(1.6, 2.4), camera_pitch=(-15, 0)),
+        appearance={
+            'wall': ('wall_wood', 'wall_grey', 'wall_beige'),
+            'floor': ('carpet_blue', 'carpet_grey')
+        },
+        camera_height=(1.6, 2.4),
+        camera_pitch=(-15, 0)),
     SceneClass(
         'library', ((6.0, 10.0), (2.8, 3.6), (6.0, 10.0)),
-        (_o('bookshelf', (3, 6), 'wall'),
-         _o('library_stack', (3, 4), 'rows', fill=0.9),
-         _o('table', (0, 2), 'scatter')),
-        appearance={'wall': ('wall_beige', 'wall_white'),
-                    'floor': ('carpet_warm', 'carpet_grey', 'floor_wood'),
-                    'shelf': ('wood_dark', 'wood_light', 'grey_metal')}),
+        (_o('bookshelf',
+            (3, 6), 'wall'), _o('library_stack', (3, 4), 'rows',
+                                fill=0.9), _o('table', (0, 2), 'scatter')),
+        appearance={
+            'wall': ('wall_beige', 'wall_white'),
+            'floor': ('carpet_warm', 'carpet_grey', 'floor_wood'),
+            'shelf': ('wood_dark', 'wood_light', 'grey_metal')
+        }),
     SceneClass(
         'lobby', ((8.0, 12.0), (3.2, 4.5), (8.0, 12.0)),
-        (_o('door', (1, 2), 'wall_mounted'),
-         _o('window', (1, 3), 'wall_mounted'),
-         _o('reception_desk', 1, 'back'),
-         _o('column', (2, 4), 'grid', fill=0.8),
-         _o('sofa', (1, 2), 'side'),
-         _o('plant', (2, 4), 'scatter')),
-        appearance={'wall': ('wall_white', 'wall_wood', 'wall_brick'),
-                    'floor': ('floor_tile', 'concrete')}),
+        (_o('door',
+            (1, 2), 'wall_mounted'), _o('window', (1, 3), 'wall_mounted'),
+         _o('reception_desk', 1, 'back'), _o(
+             'column', (2, 4), 'grid', fill=0.8), _o(
+                 'sofa', (1, 2), 'side'), _o('plant', (2, 4), 'scatter')),
+        appearance={
+            'wall': ('wall_white', 'wall_wood', 'wall_brick'),
+            'floor': ('floor_tile', 'concrete')
+        }),
     SceneClass(
         'music_room', ((4.0, 7.0), (2.6, 3.4), (4.0, 7.0)),
-        (_o('piano', 1, 'wall'),
-         _o('drums', 1, 'scatter', 0.6),
-         _o('music_stand', (2, 5), 'scatter'),
-         _o('chair', (2, 6), 'scatter'),
-         _o('picture', (0, 3), 'wall_mounted')),
-        appearance={'wall': ('wall_wood', 'wall_accent', 'wall_white'),
-                    'floor': ('floor_wood', 'carpet_warm')}),
+        (_o('piano', 1, 'wall'), _o('drums', 1, 'scatter', 0.6),
+         _o('music_stand', (2, 5), 'scatter'), _o(
+             'chair', (2, 6), 'scatter'), _o('picture',
+                                             (0, 3), 'wall_mounted')),
+        appearance={
+            'wall': ('wall_wood', 'wall_accent', 'wall_white'),
+            'floor': ('floor_wood', 'carpet_warm')
+        }),
     SceneClass(
         'stairs', ((2.0, 4.0), (3.5, 5.0), (4.0, 7.0)),
-        (_o('stairs', 1, 'along'),
-         _o('railing', (0, 1), 'side'),
-         _o('window', (0, 1), 'wall_mounted', 0.5),
-         _o('door', (0, 1), 'wall_mounted', 0.5)),
-        appearance={'wall': ('wall_white', 'wall_grey', 'wall_brick'),
-                    'floor': ('concrete', 'floor_tile')},
+        (_o('stairs', 1, 'along'), _o('railing', (0, 1), 'side'),
+         _o('window', (0, 1), 'wall_mounted',
+            0.5), _o('door', (0, 1), 'wall_mounted', 0.5)),
+        appearance={
+            'wall': ('wall_white', 'wall_grey', 'wall_brick'),
+            'floor': ('concrete', 'floor_tile')
+        },
         camera_pitch=(-10, 15)),
     SceneClass(
         'storage_room', ((3.0, 6.0), (2.5, 3.2), (3.0, 7.0)),
-        (_o('storage_rack', (2, 4), 'wall'),
-         _o('storage_rack', (1, 3), 'rows', fill=0.7),
-         _o('carton_stack', (2, 6), 'scatter'),
-         _o('lockers', (0, 1), 'side')),
-        appearance={'wall': ('wall_grey', 'wall_white', 'concrete'),
-                    'floor': ('concrete', ),
-                    'frame': ('grey_metal', 'plastic_bright')},
-        light_color=('f4f8ff', 'ffffff'), light_level=(0.6, 1.1)),
+        (_o('storage_rack',
+            (2, 4), 'wall'), _o('storage_rack', (1, 3), 'rows', fill=0.7),
+         _o('carton_stack', (2, 6), 'scatter'), _o('lockers', (0, 1), 'side')),
+        appearance={
+            'wall': ('wall_grey', 'wall_white', 'concrete'),
+            'floor': ('concrete', ),
+            'frame': ('grey_metal', 'plastic_bright')
+        },
+        light_color=('f4f8ff', 'ffffff'),
+        light_level=(0.6, 1.1)),
 ]
 
 _POOL: Dict[str, Tuple[str, ...]] = {}

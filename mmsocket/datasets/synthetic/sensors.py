@@ -116,8 +116,7 @@ class SensorModel:
     nir_speckle: float = 0.0
 
     def __post_init__(self) -> None:
-        if self.depth_kind not in ('structured_light', 'tof',
-                                   'active_stereo'):
+        if self.depth_kind not in ('structured_light', 'tof', 'active_stereo'):
             raise ValueError(f'unknown depth_kind {self.depth_kind!r}')
 
     def camera(self,
@@ -134,8 +133,7 @@ class SensorModel:
         Returns:
             Camera: The camera.
         """
-        return Camera(self.width, self.height, self.hfov, position, yaw,
-                      pitch)
+        return Camera(self.width, self.height, self.hfov, position, yaw, pitch)
 
     def noise_free(self) -> 'SensorModel':
         """This sensor's geometry and tone curve without any degradation.
@@ -223,8 +221,9 @@ class SensorModel:
         else:
             z = self._disparity_noise(z, rng)
             if self.shadow_baseline > 0:
-                valid &= ~_projector_shadow(maps['depth'], self._focal() *
-                                            self.shadow_baseline)
+                valid &= ~_projector_shadow(
+                    maps['depth'],
+                    self._focal() * self.shadow_baseline)
             if self.edge_fatten:
                 # Matching windows straddling an edge lock onto the
                 # foreground, which therefore bleeds outwards.
@@ -234,8 +233,9 @@ class SensorModel:
         if self.edge_holes > 0:
             # Dropouts hit the background side of an edge: its pixels mix
             # foreground and background returns and fail the checks.
-            far_side = edges & (maps['depth'] > cv2.erode(
-                maps['depth'], np.ones((3, 3))) * 1.05)
+            far_side = edges & (
+                maps['depth'] > cv2.erode(maps['depth'], np.ones(
+                    (3, 3))) * 1.05)
             valid &= ~(far_side & (rng.random((h, w)) < self.edge_holes))
         if self.random_holes > 0:
             valid &= ~_blobs(rng, (h, w), self.random_holes)
@@ -287,8 +287,8 @@ class SensorModel:
         if self.vignette > 0:
             h, w = x.shape[:2]
             yy, xx = np.mgrid[0:h, 0:w]
-            r2 = ((xx - w / 2 + 0.5) / (w / 2))**2 + (
-                (yy - h / 2 + 0.5) / (h / 2))**2
+            r2 = ((xx - w / 2 + 0.5) / (w / 2))**2 + ((yy - h / 2 + 0.5) /
+                                                      (h / 2))**2
             x = x * (1 - self.vignette * r2 / 2)[..., None]
         if self.blur > 0:
             x = cv2.GaussianBlur(x, (0, 0), self.blur)
@@ -305,9 +305,10 @@ class SensorModel:
             x = lum + self.saturation * (x - lum)
         out = np.clip(np.round(x * 255), 0, 255).astype(np.uint8)
         if self.jpeg_quality > 0:
-            ok, buf = cv2.imencode('.jpg', out[..., ::-1],
-                                   [cv2.IMWRITE_JPEG_QUALITY,
-                                    int(self.jpeg_quality)])
+            ok, buf = cv2.imencode(
+                '.jpg', out[..., ::-1],
+                [cv2.IMWRITE_JPEG_QUALITY,
+                 int(self.jpeg_quality)])
             out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
         return np.ascontiguousarray(out)
 
@@ -331,7 +332,8 @@ def _depth_edges(z: np.ndarray, rel: float = 0.08) -> np.ndarray:
     return (hi - lo) > rel * zf
 
 
-def _projector_shadow(z: np.ndarray, fb_px: float,
+def _projector_shadow(z: np.ndarray,
+                      fb_px: float,
                       max_shift: int = 8) -> np.ndarray:
     """Pixels the projector, offset to the right, cannot light.
 
@@ -360,39 +362,107 @@ def _blobs(rng: np.random.Generator, shape: Tuple[int, int],
 SENSORS: Dict[str, SensorModel] = {
     'kv1':
     SensorModel(
-        'kv1', 80, 60, 57.0, (0.5, 8.0), 'structured_light',
-        fb=0.075 * 580, disparity_noise=0.12, disparity_step=0.125,
-        shadow_baseline=0.075, edge_holes=0.3, random_holes=0.01,
-        min_signal=0.03, rgb_exposure=0.8,
-        white_balance=(1.08, 1.02, 0.82), gamma=2.0, contrast=0.1,
-        saturation=0.8, rgb_noise=0.035, blur=0.7, vignette=0.3,
-        jpeg_quality=70, nir_gain=1.1, nir_noise=0.03, nir_speckle=0.2),
+        'kv1',
+        80,
+        60,
+        57.0, (0.5, 8.0),
+        'structured_light',
+        fb=0.075 * 580,
+        disparity_noise=0.12,
+        disparity_step=0.125,
+        shadow_baseline=0.075,
+        edge_holes=0.3,
+        random_holes=0.01,
+        min_signal=0.03,
+        rgb_exposure=0.8,
+        white_balance=(1.08, 1.02, 0.82),
+        gamma=2.0,
+        contrast=0.1,
+        saturation=0.8,
+        rgb_noise=0.035,
+        blur=0.7,
+        vignette=0.3,
+        jpeg_quality=70,
+        nir_gain=1.1,
+        nir_noise=0.03,
+        nir_speckle=0.2),
     'kv2':
     SensorModel(
-        'kv2', 96, 80, 70.6, (0.5, 8.0), 'tof', disparity_noise=0.004,
-        disparity_step=0.0, edge_holes=0.1, flying_pixels=0.5,
-        random_holes=0.0, min_signal=0.02, rgb_exposure=0.95,
-        white_balance=(0.96, 1.0, 1.08), gamma=2.3, contrast=0.25,
-        saturation=1.15, rgb_noise=0.015, blur=0.35, vignette=0.1,
-        jpeg_quality=90, nir_gain=1.3, nir_noise=0.02),
+        'kv2',
+        96,
+        80,
+        70.6, (0.5, 8.0),
+        'tof',
+        disparity_noise=0.004,
+        disparity_step=0.0,
+        edge_holes=0.1,
+        flying_pixels=0.5,
+        random_holes=0.0,
+        min_signal=0.02,
+        rgb_exposure=0.95,
+        white_balance=(0.96, 1.0, 1.08),
+        gamma=2.3,
+        contrast=0.25,
+        saturation=1.15,
+        rgb_noise=0.015,
+        blur=0.35,
+        vignette=0.1,
+        jpeg_quality=90,
+        nir_gain=1.3,
+        nir_noise=0.02),
     'realsense':
     SensorModel(
-        'realsense', 72, 54, 62.0, (0.3, 5.0), 'active_stereo',
-        fb=0.07 * 330, disparity_noise=0.25, disparity_step=0.0625,
-        shadow_baseline=0.07, edge_holes=0.45, edge_fatten=True,
-        random_holes=0.06, min_signal=0.05, rgb_exposure=1.1,
-        white_balance=(0.92, 1.06, 1.0), gamma=2.2, contrast=-0.1,
-        saturation=0.9, rgb_noise=0.05, blur=0.5, vignette=0.15,
-        jpeg_quality=75, nir_gain=0.9, nir_noise=0.04, nir_speckle=0.3),
+        'realsense',
+        72,
+        54,
+        62.0, (0.3, 5.0),
+        'active_stereo',
+        fb=0.07 * 330,
+        disparity_noise=0.25,
+        disparity_step=0.0625,
+        shadow_baseline=0.07,
+        edge_holes=0.45,
+        edge_fatten=True,
+        random_holes=0.06,
+        min_signal=0.05,
+        rgb_exposure=1.1,
+        white_balance=(0.92, 1.06, 1.0),
+        gamma=2.2,
+        contrast=-0.1,
+        saturation=0.9,
+        rgb_noise=0.05,
+        blur=0.5,
+        vignette=0.15,
+        jpeg_quality=75,
+        nir_gain=0.9,
+        nir_noise=0.04,
+        nir_speckle=0.3),
     'xtion':
     SensorModel(
-        'xtion', 80, 60, 58.0, (0.6, 6.5), 'structured_light',
-        fb=0.075 * 570, disparity_noise=0.1, disparity_step=0.125,
-        shadow_baseline=0.075, edge_holes=0.25, random_holes=0.015,
-        min_signal=0.03, rgb_exposure=0.85,
-        white_balance=(0.88, 0.98, 1.15), gamma=2.4, contrast=0.35,
-        saturation=1.25, rgb_noise=0.03, blur=0.6, vignette=0.35,
-        jpeg_quality=80, nir_gain=1.0, nir_noise=0.03, nir_speckle=0.2),
+        'xtion',
+        80,
+        60,
+        58.0, (0.6, 6.5),
+        'structured_light',
+        fb=0.075 * 570,
+        disparity_noise=0.1,
+        disparity_step=0.125,
+        shadow_baseline=0.075,
+        edge_holes=0.25,
+        random_holes=0.015,
+        min_signal=0.03,
+        rgb_exposure=0.85,
+        white_balance=(0.88, 0.98, 1.15),
+        gamma=2.4,
+        contrast=0.35,
+        saturation=1.25,
+        rgb_noise=0.03,
+        blur=0.6,
+        vignette=0.35,
+        jpeg_quality=80,
+        nir_gain=1.0,
+        nir_noise=0.03,
+        nir_speckle=0.2),
 }
 
 

@@ -24,18 +24,18 @@ import numpy as np
 
 from .generation import PNG_PARAMS as _PNG
 from .generation import dump_json as _dump
-from .generation import finish_output_dir, prepare_output_dir, run_tasks
+from .generation import finish_output_dir
 from .generation import normalise_json as _normalise
+from .generation import prepare_output_dir, run_tasks
 from .generation import stable_key as _key
 from .renderer import render
-from .scene_classes import TI_CLASSES, TR_CLASSES, SceneClass, \
-    get_scene_class
+from .scene_classes import TI_CLASSES, TR_CLASSES, SceneClass, get_scene_class
 from .sensors import SENSORS, SensorModel, get_sensor
 
 __all__ = [
     'DEFAULT_DOMAINS', 'DEPTH_RANGE_M', 'GENERATOR_VERSION', 'DEFAULT_N_TR',
-    'DEFAULT_N_TI', 'DEFAULT_N_TEST', 'sample_seed',
-    'render_sample', 'generate_transfer_benchmark', 'summarize'
+    'DEFAULT_N_TI', 'DEFAULT_N_TEST', 'sample_seed', 'render_sample',
+    'generate_transfer_benchmark', 'summarize'
 ]
 
 #: The four sensor domains, in SUN RGB-D's order.
@@ -68,7 +68,8 @@ def sample_seed(seed: int, split: str, domain: str, cls: str,
     """
     return np.random.SeedSequence(
         [int(seed), _SPLITS[split],
-         _key(domain), _key(cls),
+         _key(domain),
+         _key(cls),
          int(index)])
 
 
@@ -195,8 +196,10 @@ def generate_transfer_benchmark(
         'domains': domains,
         'tr_classes': tr,
         'ti_classes': ti,
-        'sensors': {d: asdict(SENSORS[d])
-                    for d in domains},
+        'sensors': {
+            d: asdict(SENSORS[d])
+            for d in domains
+        },
     })
     meta = {
         'name': name,
@@ -249,8 +252,8 @@ def generate_transfer_benchmark(
             val += cls_recs[len(cls_recs) - _n_val(len(cls_recs)):]
         val_ids = {r['sample_id'] for r in val}
         train = [r for r in recs if r['sample_id'] not in val_ids]
-        for split, data in (('tr', recs), ('tr_train', train),
-                            ('tr_val', val), ('tr_test', ann[f'{d}_test'])):
+        for split, data in (('tr', recs), ('tr_train', train), ('tr_val', val),
+                            ('tr_test', ann[f'{d}_test'])):
             _dump(
                 ann_dir / f'{d}_{split}.json', {
                     'metainfo': {

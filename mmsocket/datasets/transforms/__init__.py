@@ -1,7 +1,6 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 from .dense_geometric import (DenseCenterCrop, DenseRandomCrop,
-                              DenseRandomFlip, DenseRandomRotate,
-                              DenseResize)
+                              DenseRandomFlip, DenseRandomRotate, DenseResize)
 from .loading import LoadModality, depth_to_uint8
 from .loading_depth import LoadDepthAnnotation
 from .loading_semantic import LoadSemanticAnnotation

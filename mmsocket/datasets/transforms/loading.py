@@ -15,7 +15,8 @@ from mmcv.transforms import BaseTransform
 from mmsocket.registry import TRANSFORMS
 
 
-def depth_to_uint8(depth_mm: np.ndarray, depth_range: Sequence[float],
+def depth_to_uint8(depth_mm: np.ndarray,
+                   depth_range: Sequence[float],
                    unit_mm: float = 1.0) -> np.ndarray:
     """Clip depth to ``depth_range`` (metres) and scale it to [0, 255].
 
@@ -84,8 +85,7 @@ class LoadModality(BaseTransform):
             if img.ndim == 3:
                 img = img[..., 0]
             if img.dtype == np.uint16:
-                img = (img.astype(np.float32) / 257.0).round().astype(
-                    np.uint8)
+                img = (img.astype(np.float32) / 257.0).round().astype(np.uint8)
         if img.ndim == 2 and self.replicate:
             img = np.repeat(img[..., None], 3, axis=2)
         results['img'] = img

@@ -52,8 +52,7 @@ class LoadSemanticAnnotation(BaseTransform):
     def __init__(self, with_instance: bool = False) -> None:
         self.with_instance = with_instance
 
-    def _load(self, results: dict, path_key: str, key: str,
-              what: str) -> None:
+    def _load(self, results: dict, path_key: str, key: str, what: str) -> None:
         if path_key not in results:
             raise KeyError(f'sample {results.get("img_path")} has no '
                            f'{path_key}; this pipeline needs {what} maps')

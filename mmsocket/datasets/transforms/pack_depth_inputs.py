@@ -30,8 +30,11 @@ from mmengine.structures import BaseDataElement
 
 from mmsocket.registry import TRANSFORMS
 
-_DENSE = {'gt_depth': torch.float32, 'gt_sem': torch.int64,
-          'gt_inst': torch.int64}
+_DENSE = {
+    'gt_depth': torch.float32,
+    'gt_sem': torch.int64,
+    'gt_inst': torch.int64
+}
 
 
 @TRANSFORMS.register_module()
@@ -71,8 +74,7 @@ class PackDepthInputs(BaseTransform):
             img = img[..., ::-1]
         if img.dtype != np.uint8:
             img = np.clip(np.round(img), 0, 255).astype(np.uint8)
-        inputs = torch.from_numpy(
-            np.ascontiguousarray(img.transpose(2, 0, 1)))
+        inputs = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1)))
 
         sample = BaseDataElement()
         h, w = img.shape[:2]
@@ -87,8 +89,9 @@ class PackDepthInputs(BaseTransform):
                     'geometric transform missed it (use the Dense* '
                     'transforms)')
             t = torch.from_numpy(
-                np.ascontiguousarray(value.astype(
-                    np.float32 if dtype == torch.float32 else np.int64)))
+                np.ascontiguousarray(
+                    value.astype(np.float32 if dtype ==
+                                 torch.float32 else np.int64)))
             sample.set_field(t[None] if key == 'gt_depth' else t, key)
         meta = {k: results[k] for k in self.meta_keys if k in results}
         meta.setdefault('img_shape', (h, w))

@@ -60,10 +60,13 @@ class ExportCheckpointHook(Hook):
         if self._better(value):
             self._best = value
             state = unwrap(runner.model).state_dict()
-            self._best_state = {k: v.detach().cpu().clone()
-                                for k, v in state.items()}
+            self._best_state = {
+                k: v.detach().cpu().clone()
+                for k, v in state.items()
+            }
             self._best_meta = dict(
-                epoch=runner.epoch, iter=runner.iter,
+                epoch=runner.epoch,
+                iter=runner.iter,
                 metric={self.save_best: value})
 
     def after_train(self, runner) -> None:
@@ -71,8 +74,10 @@ class ExportCheckpointHook(Hook):
             return
         state, meta = self._best_state, dict(self._best_meta)
         if state is None:
-            state = {k: v.detach().cpu()
-                     for k, v in unwrap(runner.model).state_dict().items()}
+            state = {
+                k: v.detach().cpu()
+                for k, v in unwrap(runner.model).state_dict().items()
+            }
             meta = dict(epoch=runner.epoch, iter=runner.iter)
         meta['dataset_meta'] = copy.deepcopy(
             runner.train_dataloader.dataset.metainfo)
@@ -81,5 +86,6 @@ class ExportCheckpointHook(Hook):
         tmp = f'{path}.tmp.{os.getpid()}'
         torch.save(dict(meta=meta, state_dict=state), tmp)
         os.replace(tmp, path)
-        runner.logger.info(f'Exported {"best" if self._best_state else "final"}'
-                           f' weights to {path}')
+        runner.logger.info(
+            f'Exported {"best" if self._best_state else "final"}'
+            f' weights to {path}')

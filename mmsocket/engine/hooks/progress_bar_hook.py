@@ -38,7 +38,10 @@ class ProgressBarHook(Hook):
             leave=False,
             dynamic_ncols=True)
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None) -> None:
         if self._bar is None:
             return

@@ -83,7 +83,9 @@ class PseudoLabelHook(Hook):
                               or not unwrap(runner.model).pseudo_labels_ready):
             self._refresh(runner)
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch=None) -> None:
         if not self.by_epoch and (
                 runner.iter % self.interval == 0

@@ -40,8 +40,7 @@ def build_stream_loader(runner: Runner,
             if pipeline not in runner.cfg:
                 raise KeyError(f'pipeline {pipeline!r} names no variable of '
                                'the config')
-            dataset_overrides['pipeline'] = copy.deepcopy(
-                runner.cfg[pipeline])
+            dataset_overrides['pipeline'] = copy.deepcopy(runner.cfg[pipeline])
         dataset.update({
             k: v
             for k, v in dataset_overrides.items() if v is not None
@@ -54,6 +53,5 @@ def build_stream_loader(runner: Runner,
 def sample_ids(dataset):
     """Per-sample identities of a dataset, for checking pairings."""
     return [
-        dataset.get_data_info(i).get('sample_id')
-        for i in range(len(dataset))
+        dataset.get_data_info(i).get('sample_id') for i in range(len(dataset))
     ]

@@ -24,7 +24,8 @@ class MultiOptimWrapperConstructor:
             network's own config.
     """
 
-    def __init__(self, optim_wrapper_cfg: dict,
+    def __init__(self,
+                 optim_wrapper_cfg: dict,
                  paramwise_cfg: dict = None) -> None:
         if not isinstance(optim_wrapper_cfg, dict) or not optim_wrapper_cfg:
             raise TypeError('optim_wrapper must be a non-empty dict of '
@@ -45,6 +46,6 @@ class MultiOptimWrapperConstructor:
                     'names)')
             cfg = copy.deepcopy(cfg)
             paramwise = cfg.pop('paramwise_cfg', None)
-            wrappers[name] = DefaultOptimWrapperConstructor(
-                cfg, paramwise)(getattr(model, name))
+            wrappers[name] = DefaultOptimWrapperConstructor(cfg, paramwise)(
+                getattr(model, name))
         return OptimWrapperDict(**wrappers)

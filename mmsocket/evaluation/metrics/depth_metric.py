@@ -22,13 +22,13 @@ def _crop_mask(h: int, w: int, crop, device) -> Tensor:
     return mask
 
 
-def image_depth_errors(pred: Tensor,
-                       gt: Tensor,
-                       min_depth: float = 1e-3,
-                       max_depth: Optional[float] = None,
-                       crop: Optional[Tuple[float, float, float,
-                                            float]] = None
-                       ) -> Optional[Dict[str, float]]:
+def image_depth_errors(
+    pred: Tensor,
+    gt: Tensor,
+    min_depth: float = 1e-3,
+    max_depth: Optional[float] = None,
+    crop: Optional[Tuple[float, float, float, float]] = None
+) -> Optional[Dict[str, float]]:
     """Per-image errors over valid pixels.
 
     The prediction is bilinearly resized to the GT size; pixels with GT
@@ -135,9 +135,8 @@ class DepthMetric(BaseMetric):
     def process(self, data_batch, data_samples: Sequence) -> None:
         for sample in data_samples:
             errors = image_depth_errors(
-                self._get(sample, 'pred_depth'),
-                self._get(sample, 'gt_depth'), self.min_depth,
-                self.max_depth, self.crop)
+                self._get(sample, 'pred_depth'), self._get(sample, 'gt_depth'),
+                self.min_depth, self.max_depth, self.crop)
             if errors is not None:
                 self.results.append(errors)
 

@@ -86,8 +86,9 @@ class DFAD(DepthDistillerBase):
             t = self.teacher_depth(fake)
             with optim_wrapper['student'].optim_context(self.student):
                 loss, vars_ = self.parse_losses(
-                    dict(loss_kd=depth_discrepancy(
-                        self.student(fake, mode='tensor'), t)))
+                    dict(
+                        loss_kd=depth_discrepancy(
+                            self.student(fake, mode='tensor'), t)))
             optim_wrapper['student'].update_params(loss)
         logs.update(add_prefix(vars_, 'student'))
         with optim_wrapper['generator'].optim_context(self.generator), \

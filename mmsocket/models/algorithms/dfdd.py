@@ -31,7 +31,10 @@ def build_frozen_teacher(teacher: dict,
     model = MODELS.build(teacher)
     if teacher_ckpt:
         load_checkpoint(
-            model, teacher_ckpt, map_location='cpu', strict=True,
+            model,
+            teacher_ckpt,
+            map_location='cpu',
+            strict=True,
             logger='silent')
     # Without a checkpoint (tests, timing) the constructor's random weights
     # stay: init_weights could fetch pretrained weights for nothing.
@@ -228,7 +231,8 @@ class DFDD(DepthDistillerBase):
             self.bn_recorder = BNStatsRecorder(self.teacher)
 
     # -- the two phases, split so tests can check where gradients go ----
-    def forward_train(self, x: Tensor,
+    def forward_train(self,
+                      x: Tensor,
                       sem: Optional[Tensor] = None) -> Dict[str, Tensor]:
         """Build every image and teacher target of one iteration.
 
@@ -304,8 +308,9 @@ class DFDD(DepthDistillerBase):
         if not data_samples or not all(
                 hasattr(s, 'gt_sem') for s in data_samples):
             return None
-        return torch.stack([s.gt_sem.reshape(s.gt_sem.shape[-2:])
-                            for s in data_samples]).long()
+        return torch.stack([
+            s.gt_sem.reshape(s.gt_sem.shape[-2:]) for s in data_samples
+        ]).long()
 
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
@@ -316,8 +321,9 @@ class DFDD(DepthDistillerBase):
         sem = self._sem(data.get('data_samples')) if self.mixing else None
 
         logs = {}
-        gen_ctx = (optim_wrapper['generator'].optim_context(self.generator)
-                   if self.generator else contextlib.nullcontext())
+        gen_ctx = (
+            optim_wrapper['generator'].optim_context(self.generator)
+            if self.generator else contextlib.nullcontext())
         with gen_ctx:
             fw = self.forward_train(x, sem)
         with optim_wrapper['student'].optim_context(self.student):

@@ -123,8 +123,8 @@ class SOCKET(BaseModel):
         """Refuse a target set whose classes differ from the sources'."""
         if classes is None:
             return
-        if len(classes) != self.num_classes or (
-                self.classes is not None and list(classes) != self.classes):
+        if len(classes) != self.num_classes or (self.classes is not None and
+                                                list(classes) != self.classes):
             raise ValueError(
                 f'{where} has classes {list(classes)}, but the source models '
                 f'were trained on {self.classes or self.num_classes}')
@@ -295,11 +295,10 @@ class SOCKET(BaseModel):
         """psi_j = f_j(x_TI^source) of every TI pair, with the *original*
         source encoders, once before adaptation (METHODS.md 4.3)."""
         total = len(dataloader.dataset)
-        idx, feats = self._extract(dataloader, self.source_preprocessor,
-                                   False)
+        idx, feats = self._extract(dataloader, self.source_preprocessor, False)
         (feats, ) = gather_by_index(idx, feats, total=total)
-        self.ti_bank = feats.transpose(0, 1).contiguous().to(
-            self.ti_bank.device)
+        self.ti_bank = feats.transpose(0,
+                                       1).contiguous().to(self.ti_bank.device)
 
     def refresh_pseudo_labels(self, dataloader) -> None:
         """Cluster the whole target set with the current encoders."""
@@ -329,9 +328,11 @@ class SOCKET(BaseModel):
                            'is not supported')
 
     @torch.no_grad()
-    def predict(self, inputs: torch.Tensor,
-                data_samples: Optional[List[DataSample]] = None
-                ) -> List[DataSample]:
+    def predict(
+            self,
+            inputs: torch.Tensor,
+            data_samples: Optional[List[DataSample]] = None
+    ) -> List[DataSample]:
         """Ensemble prediction; each source's scores ride along as
         ``source_scores`` (S, K) for per-source accuracy."""
         feats = self.encoders(inputs)

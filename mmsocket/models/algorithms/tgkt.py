@@ -9,7 +9,6 @@ import os.path as osp
 from typing import Optional, Sequence, Union
 
 import torch
-
 from mmengine.runner.checkpoint import _load_checkpoint
 
 from mmsocket.registry import MODELS
@@ -67,9 +66,7 @@ class TGKT(SOCKET):
                  translator: dict = dict(type='UNetStemTranslator'),
                  kd_loss: Optional[dict] = dict(type='KDLoss'),
                  feature_loss: Optional[dict] = dict(
-                     type='TIFeatureLoss',
-                     loss_weight=0.2,
-                     mode='batch_mean'),
+                     type='TIFeatureLoss', loss_weight=0.2, mode='batch_mean'),
                  self_training_loss: Optional[dict] = dict(
                      type='CrossEntropyLoss', loss_weight=1.0),
                  info_max_loss: Optional[dict] = None,
@@ -114,8 +111,7 @@ class TGKT(SOCKET):
                 'dir), or point model.translator_checkpoint at its '
                 'checkpoint')
         ckpt = _load_checkpoint(path, map_location='cpu')
-        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt,
-                                                           dict) else {}
+        state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
         prefix = 'translator.'
         weights = {
             k[len(prefix):]: v
@@ -154,8 +150,8 @@ class TGKT(SOCKET):
     @torch.no_grad()
     def teacher_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """C(F_s(T(x))) mixed with TGMB's zeta."""
-        rgb = to_source_input(self.translator(inputs),
-                              self.source_preprocessor)
+        rgb = to_source_input(
+            self.translator(inputs), self.source_preprocessor)
         return mix(self._logits(self.teacher(rgb)), self.teacher_zeta)
 
     def tr_losses(self, inputs: torch.Tensor, indices: torch.Tensor):

@@ -36,9 +36,9 @@ def frozen(*modules: nn.Module):
             p.requires_grad_(True)
 
 
-def set_pred_scores(logits: Sequence[torch.Tensor], zeta: torch.Tensor,
-                    data_samples: Optional[List[DataSample]]
-                    ) -> List[DataSample]:
+def set_pred_scores(
+        logits: Sequence[torch.Tensor], zeta: torch.Tensor,
+        data_samples: Optional[List[DataSample]]) -> List[DataSample]:
     """Ensemble scores plus each source's (``source_scores``, (S, K)), as
     :class:`MultiSourceAccuracy` reads them."""
     mixed = mix(logits, zeta).softmax(1)
@@ -169,8 +169,7 @@ class TGMB(BaseModel):
 
     def source_features(self, rgb01: torch.Tensor) -> List[torch.Tensor]:
         """Each frozen source encoder's features of RGB images in [0, 1]."""
-        return self.encoders(to_source_input(rgb01,
-                                             self.source_preprocessor))
+        return self.encoders(to_source_input(rgb01, self.source_preprocessor))
 
     def _logits(self, feats: List[torch.Tensor]) -> List[torch.Tensor]:
         return [head((f, )) for head, f in zip(self.heads, feats)]
@@ -209,8 +208,8 @@ class TGMB(BaseModel):
             gan_loss(d(f.detach()), False, gan_type)
             for d, r, f in zip(discs, real, fake))
 
-    def train_step(self, data: dict, optim_wrapper: OptimWrapperDict
-                   ) -> Dict[str, torch.Tensor]:
+    def train_step(self, data: dict,
+                   optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
         """One step of T (and zeta), then one of D1 and one of D2.
 
         ``data`` holds three streams: ``target`` (TR target images),
@@ -252,15 +251,15 @@ class TGMB(BaseModel):
                 f_rgb = self.encoders(rgb_ti)
             w = optim_wrapper['disc_inter']
             with w.optim_context(self.disc_inter):
-                loss_d1 = self.discriminator_loss(
-                    self.disc_inter, f_rgb, f_ti, self.inter_gan_loss.gan_type)
+                loss_d1 = self.discriminator_loss(self.disc_inter, f_rgb, f_ti,
+                                                  self.inter_gan_loss.gan_type)
             w.update_params(loss_d1)
             log_vars['disc_inter.loss'] = loss_d1.detach()
         if self.intra_gan_loss is not None:
             w = optim_wrapper['disc_intra']
             with w.optim_context(self.disc_intra):
-                loss_d2 = self.discriminator_loss(
-                    self.disc_intra, f_ti, f_tr, self.intra_gan_loss.gan_type)
+                loss_d2 = self.discriminator_loss(self.disc_intra, f_ti, f_tr,
+                                                  self.intra_gan_loss.gan_type)
             w.update_params(loss_d2)
             log_vars['disc_intra.loss'] = loss_d2.detach()
         return log_vars
@@ -279,11 +278,12 @@ class TGMB(BaseModel):
                            f'train_step; mode={mode!r} is not supported')
 
     @torch.no_grad()
-    def predict(self, inputs: torch.Tensor,
-                data_samples: Optional[List[DataSample]] = None
-                ) -> List[DataSample]:
+    def predict(
+            self,
+            inputs: torch.Tensor,
+            data_samples: Optional[List[DataSample]] = None
+    ) -> List[DataSample]:
         """The frozen source model(s) on translated target images (the
         paper's "TGMB" result)."""
         feats = self.source_features(self.translate(inputs))
-        return set_pred_scores(self._logits(feats), self.mixer(),
-                               data_samples)
+        return set_pred_scores(self._logits(feats), self.mixer(), data_samples)

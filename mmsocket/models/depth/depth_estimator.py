@@ -1,6 +1,6 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Monocular depth estimator: mmpretrain backbone + depth decoder."""
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -116,17 +116,19 @@ class DepthEstimator(BaseModel):
             gt = F.interpolate(gt, size=pred.shape[-2:], mode='nearest')
         return dict(loss_depth=self.loss_module(pred, gt, 'auto'))
 
-    def predict(self,
-                inputs: Tensor,
-                data_samples: Optional[List[BaseDataElement]] = None
-                ) -> List[BaseDataElement]:
+    def predict(
+        self,
+        inputs: Tensor,
+        data_samples: Optional[List[BaseDataElement]] = None
+    ) -> List[BaseDataElement]:
         depth = self(inputs).clamp(min=self.min_depth)
         return attach_depth(depth, data_samples)
 
 
-def attach_depth(depth: Tensor,
-                 data_samples: Optional[List[BaseDataElement]] = None
-                 ) -> List[BaseDataElement]:
+def attach_depth(
+    depth: Tensor,
+    data_samples: Optional[List[BaseDataElement]] = None
+) -> List[BaseDataElement]:
     """Put each ``(1, h, w)`` map of ``depth`` into a data sample as
     ``pred_depth`` (new samples when none are given)."""
     if data_samples is None:

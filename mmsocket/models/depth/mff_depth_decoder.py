@@ -25,10 +25,18 @@ class UpProjection(nn.Module):
         self.branch1 = nn.Sequential(
             ConvModule(in_channels, out_channels, 5, padding=2, norm_cfg=norm),
             ConvModule(
-                out_channels, out_channels, 3, padding=1, norm_cfg=norm,
+                out_channels,
+                out_channels,
+                3,
+                padding=1,
+                norm_cfg=norm,
                 act_cfg=None))
         self.branch2 = ConvModule(
-            in_channels, out_channels, 5, padding=2, norm_cfg=norm,
+            in_channels,
+            out_channels,
+            5,
+            padding=2,
+            norm_cfg=norm,
             act_cfg=None)
 
     def forward(self, x: Tensor, size: Tuple[int, int]) -> Tensor:
@@ -95,10 +103,10 @@ class MFFDepthDecoder(BaseModule):
         fused = mff_channels * len(in_channels)
         self.mff_fuse = ConvModule(fused, fused, 5, padding=2, norm_cfg=norm)
         self.refine = nn.Sequential(
-            ConvModule(c + fused, refine_channels, 5, padding=2,
-                       norm_cfg=norm),
-            ConvModule(refine_channels, refine_channels, 5, padding=2,
-                       norm_cfg=norm),
+            ConvModule(
+                c + fused, refine_channels, 5, padding=2, norm_cfg=norm),
+            ConvModule(
+                refine_channels, refine_channels, 5, padding=2, norm_cfg=norm),
             nn.Conv2d(refine_channels, 1, 5, padding=2))
 
     def forward(self, feats: Sequence[Tensor]) -> Tensor:
@@ -106,12 +114,14 @@ class MFFDepthDecoder(BaseModule):
         at twice the shallowest feature's resolution."""
         feats = list(feats)
         if len(feats) != len(self.in_channels):
-            raise ValueError(f'MFFDepthDecoder built for {len(self.in_channels)}'
-                             f' features, got {len(feats)}')
+            raise ValueError(
+                f'MFFDepthDecoder built for {len(self.in_channels)}'
+                f' features, got {len(feats)}')
         h, w = feats[0].shape[-2:]
         out_size = (2 * h, 2 * w)
         sizes: List[Tuple[int, int]] = [
-            tuple(f.shape[-2:]) for f in reversed(feats[:-1])]
+            tuple(f.shape[-2:]) for f in reversed(feats[:-1])
+        ]
         sizes.append(out_size)
         x = self.reduce(feats[-1])
         for up, size in zip(self.up, sizes):

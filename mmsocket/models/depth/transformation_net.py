@@ -57,8 +57,7 @@ class TransformationNet(BaseModule):
         ])
         ups = []
         for skip in reversed(widths[:-1]):
-            ups.append(
-                ConvModule(c + skip, skip, 3, padding=1, norm_cfg=norm))
+            ups.append(ConvModule(c + skip, skip, 3, padding=1, norm_cfg=norm))
             c = skip
         self.ups = nn.ModuleList(ups)
         self.out = nn.Conv2d(c, in_channels, 1)

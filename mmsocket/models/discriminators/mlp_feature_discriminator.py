@@ -28,8 +28,8 @@ class MLPFeatureDiscriminator(nn.Module):
         super().__init__()
         self.layers = nn.Sequential(
             nn.Linear(in_channels, hidden_channels), nn.ReLU(inplace=True),
-            nn.Linear(hidden_channels, hidden_channels),
-            nn.ReLU(inplace=True), nn.Linear(hidden_channels, 1))
+            nn.Linear(hidden_channels, hidden_channels), nn.ReLU(inplace=True),
+            nn.Linear(hidden_channels, 1))
 
     def forward(self, feats: torch.Tensor) -> torch.Tensor:
         """``(B, in_channels)`` features -> ``(B, )`` real/fake logits."""

@@ -23,7 +23,9 @@ class WeightNormClsHead(ClsHead):
         **kwargs: Passed to mmpretrain's ``ClsHead`` (``loss``, ``topk``).
     """
 
-    def __init__(self, num_classes: int, in_channels: int = 256,
+    def __init__(self,
+                 num_classes: int,
+                 in_channels: int = 256,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         self.num_classes = num_classes

@@ -7,8 +7,8 @@ from .kd_loss import KDLoss, kd_loss
 from .ti_feature_loss import TIFeatureLoss, ti_feature_loss
 
 __all__ = [
-    'DepthLoss', 'depth_loss', 'depth_loss_terms',
-    'InfoMaxLoss', 'info_max_loss', 'info_max_terms', 'TIFeatureLoss',
-    'ti_feature_loss', 'BNMomentLoss', 'bn_moment_loss', 'GANLoss', 'gan_loss',
-    'KDLoss', 'kd_loss'
+    'DepthLoss', 'depth_loss', 'depth_loss_terms', 'InfoMaxLoss',
+    'info_max_loss', 'info_max_terms', 'TIFeatureLoss', 'ti_feature_loss',
+    'BNMomentLoss', 'bn_moment_loss', 'GANLoss', 'gan_loss', 'KDLoss',
+    'kd_loss'
 ]

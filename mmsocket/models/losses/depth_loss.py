@@ -31,8 +31,7 @@ def _masked_mean(x: Tensor, mask: Optional[Tensor]) -> Tensor:
 
 def depth_loss_terms(pred: Tensor,
                      target: Tensor,
-                     valid_mask: Optional[Tensor] = None
-                     ) -> Dict[str, Tensor]:
+                     valid_mask: Optional[Tensor] = None) -> Dict[str, Tensor]:
     """The three terms of Hu et al.'s loss, each a (masked) mean.
 
     ``l_depth = mean ln(|s - t| + 0.5)``;
@@ -72,8 +71,9 @@ def depth_loss_terms(pred: Tensor,
     sx, sy = sobel_gradients(pred)
     tx, ty = sobel_gradients(target)
     l_depth = _masked_mean(torch.log((pred - target).abs() + 0.5), mask)
-    l_grad = (_masked_mean(torch.log((sx - tx).abs() + 0.5), inner) +
-              _masked_mean(torch.log((sy - ty).abs() + 0.5), inner))
+    l_grad = (
+        _masked_mean(torch.log((sx - tx).abs() + 0.5), inner) +
+        _masked_mean(torch.log((sy - ty).abs() + 0.5), inner))
     ones = torch.ones_like(pred)
     n_s = torch.cat((-sx, -sy, ones), dim=1)
     n_t = torch.cat((-tx, -ty, ones), dim=1)

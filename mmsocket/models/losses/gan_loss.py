@@ -9,7 +9,8 @@ from mmsocket.registry import MODELS
 _GAN_TYPES = ('vanilla', 'lsgan')
 
 
-def gan_loss(logits: Tensor, target_is_real: bool,
+def gan_loss(logits: Tensor,
+             target_is_real: bool,
              gan_type: str = 'vanilla') -> Tensor:
     """Adversarial loss of discriminator logits against a constant label.
 

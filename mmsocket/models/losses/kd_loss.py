@@ -81,7 +81,8 @@ class KDLoss(nn.Module):
         self.direction = direction
         self.loss_weight = loss_weight
 
-    def forward(self, student_logits: Tensor, teacher_logits: Tensor) -> Tensor:
+    def forward(self, student_logits: Tensor,
+                teacher_logits: Tensor) -> Tensor:
         return self.loss_weight * kd_loss(student_logits, teacher_logits,
                                           self.tau, self.direction)
 

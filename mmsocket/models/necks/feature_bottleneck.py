@@ -1,5 +1,4 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
@@ -19,7 +18,9 @@ class FeatureBottleneck(BaseModule):
         out_channels (int): Bottleneck width. Defaults to 256.
     """
 
-    def __init__(self, in_channels: int, out_channels: int = 256,
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int = 256,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.pool = nn.AdaptiveAvgPool2d(1)

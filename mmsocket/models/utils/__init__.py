@@ -9,9 +9,8 @@ from .source_models import (SourceEncoder, SourceEncoders, SourceMixer,
                             mix)
 
 __all__ = [
-    'ObjectMix', 'object_mix_mask',
-    'BNStatsRecorder', 'ClusterPseudoLabeler', 'gather_by_index',
-    'SourceEncoder', 'SourceEncoders', 'SourceMixer',
+    'ObjectMix', 'object_mix_mask', 'BNStatsRecorder', 'ClusterPseudoLabeler',
+    'gather_by_index', 'SourceEncoder', 'SourceEncoders', 'SourceMixer',
     'SourceSet', 'build_preprocessors', 'build_sources',
     'build_source_classifier', 'freeze', 'mix'
 ]

@@ -61,8 +61,8 @@ class ClusterPseudoLabeler:
 
     def _labelset(self, labels: torch.Tensor, num_classes: int):
         if self.labelset_threshold is None:
-            return torch.ones(num_classes, dtype=torch.bool,
-                              device=labels.device)
+            return torch.ones(
+                num_classes, dtype=torch.bool, device=labels.device)
         counts = torch.bincount(labels, minlength=num_classes)
         return counts > self.labelset_threshold
 
@@ -80,8 +80,9 @@ class ClusterPseudoLabeler:
         return dist.argmin(dim=1)
 
     @torch.no_grad()
-    def fit(self, feats: torch.Tensor, probs: torch.Tensor
-            ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def fit(
+        self, feats: torch.Tensor, probs: torch.Tensor
+    ) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Cluster every source's features of the whole target set.
 
         Args:

@@ -34,8 +34,7 @@ def gather_by_index(indices: torch.Tensor, *tensors: torch.Tensor,
     keep = torch.ones_like(indices, dtype=torch.bool)
     keep[1:] = indices[1:] != indices[:-1]
     indices = indices[keep]
-    if len(indices) != total or not torch.equal(
-            indices, torch.arange(total)):
+    if len(indices) != total or not torch.equal(indices, torch.arange(total)):
         raise RuntimeError(f'the pass covered {len(indices)} of {total} '
                            'samples; the dataloader must visit every sample '
                            '(no drop_last, no custom subset)')

@@ -10,11 +10,12 @@ from torch import Tensor
 from mmsocket.registry import MODELS
 
 
-def object_mix_mask(sem: Tensor,
-                    ratio: float = 0.5,
-                    ignore_index: Optional[int] = None,
-                    generator: Optional[torch.Generator] = None
-                    ) -> Tuple[Tensor, List[Tensor]]:
+def object_mix_mask(
+    sem: Tensor,
+    ratio: float = 0.5,
+    ignore_index: Optional[int] = None,
+    generator: Optional[torch.Generator] = None
+) -> Tuple[Tensor, List[Tensor]]:
     """Mask of the pixels of a random half of each image's classes.
 
     For every image, the classes present in its semantic map (minus
@@ -68,7 +69,8 @@ class ObjectMix(nn.Module):
         ignore_index (int, optional): A class id never taken.
     """
 
-    def __init__(self, ratio: float = 0.5,
+    def __init__(self,
+                 ratio: float = 0.5,
                  ignore_index: Optional[int] = None) -> None:
         super().__init__()
         self.ratio = ratio
@@ -77,8 +79,7 @@ class ObjectMix(nn.Module):
     def forward(self,
                 images: Tensor,
                 sem: Tensor,
-                perm: Optional[Sequence[int]] = None
-                ) -> Tuple[Tensor, Tensor]:
+                perm: Optional[Sequence[int]] = None) -> Tuple[Tensor, Tensor]:
         """Mix a batch with a shuffled copy of itself.
 
         Args:

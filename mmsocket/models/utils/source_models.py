@@ -102,10 +102,11 @@ def build_sources(sources: Sequence[dict],
         known[0] if known else None)
 
 
-def build_preprocessors(sources: Sequence[dict],
-                        data_preprocessor: Optional[dict] = None,
-                        source_preprocessor: Optional[dict] = None
-                        ) -> Tuple[nn.Module, nn.Module]:
+def build_preprocessors(
+        sources: Sequence[dict],
+        data_preprocessor: Optional[dict] = None,
+        source_preprocessor: Optional[dict] = None
+) -> Tuple[nn.Module, nn.Module]:
     """The target data preprocessor and the source models' own one.
 
     Both default to the first source model's ``data_preprocessor``: target
@@ -168,7 +169,8 @@ class SourceMixer(nn.Module):
             (DECISION's code).
     """
 
-    def __init__(self, num_sources: int,
+    def __init__(self,
+                 num_sources: int,
                  init: Union[float, str] = 1.0) -> None:
         super().__init__()
         if init == 'uniform':

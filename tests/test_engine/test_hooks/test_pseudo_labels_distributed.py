@@ -17,16 +17,16 @@ class ToyTargetSet(Dataset):
 
     def __init__(self):
         g = torch.Generator().manual_seed(7)
-        self.images = torch.randint(0, 256, (N, 3, 32, 32), generator=g,
-                                    dtype=torch.uint8)
+        self.images = torch.randint(
+            0, 256, (N, 3, 32, 32), generator=g, dtype=torch.uint8)
 
     def __len__(self):
         return N
 
     def __getitem__(self, i):
         packed = stream(self.images[i:i + 1], [i])
-        return dict(inputs=packed['inputs'][0],
-                    data_samples=packed['data_samples'][0])
+        return dict(
+            inputs=packed['inputs'][0], data_samples=packed['data_samples'][0])
 
 
 def cluster(num_sources):
@@ -40,8 +40,11 @@ def cluster(num_sources):
     model.refresh_pseudo_labels(loader)
     zeta = model.mixer().detach()
     labels = model.batch_pseudo_labels(torch.arange(N), zeta)
-    return dict(features=model.pl_features, centroids=model.pl_centroids,
-                labelset=model.pl_labelset, labels=labels)
+    return dict(
+        features=model.pl_features,
+        centroids=model.pl_centroids,
+        labelset=model.pl_labelset,
+        labels=labels)
 
 
 def _worker(rank, world_size, port, out_dir):
@@ -51,8 +54,9 @@ def _worker(rank, world_size, port, out_dir):
     dist.init_process_group('gloo', rank=rank, world_size=world_size)
     try:
         for num_sources in (1, 2):
-            torch.save(cluster(num_sources),
-                       os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
+            torch.save(
+                cluster(num_sources),
+                os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
     finally:
         dist.destroy_process_group()
 

@@ -15,10 +15,15 @@ NET = dict(
     data_preprocessor=dict(
         type='ImgDataPreprocessor', mean=[128.] * 3, std=[64.] * 3),
     backbone=dict(
-        type='ResNet', depth=18, stem_channels=8, base_channels=8,
+        type='ResNet',
+        depth=18,
+        stem_channels=8,
+        base_channels=8,
         out_indices=(0, 1, 2, 3)),
     decode_head=dict(
-        type='MFFDepthDecoder', decoder_channels=32, mff_channels=4,
+        type='MFFDepthDecoder',
+        decoder_channels=32,
+        mff_channels=4,
         refine_channels=8))
 G = dict(type='TransformationNet', base_channels=4, dilations=(2, ))
 
@@ -26,8 +31,10 @@ G = dict(type='TransformationNet', base_channels=4, dilations=(2, ))
 def _data(n=4, h=32, w=32):
     g = torch.Generator().manual_seed(0)
     return dict(
-        inputs=[torch.randint(0, 256, (3, h, w), dtype=torch.uint8,
-                              generator=g) for _ in range(n)],
+        inputs=[
+            torch.randint(0, 256, (3, h, w), dtype=torch.uint8, generator=g)
+            for _ in range(n)
+        ],
         data_samples=[
             BaseDataElement(gt_sem=torch.randint(0, 4, (h, w), generator=g))
             for _ in range(n)
@@ -35,8 +42,9 @@ def _data(n=4, h=32, w=32):
 
 
 def _wrappers(model):
-    wrappers = dict(student=OptimWrapper(
-        torch.optim.Adam(model.student.parameters(), lr=1e-2)))
+    wrappers = dict(
+        student=OptimWrapper(
+            torch.optim.Adam(model.student.parameters(), lr=1e-2)))
     if model.generator is not None:
         wrappers['generator'] = OptimWrapper(
             torch.optim.Adam(model.generator.parameters(), lr=1e-2))
@@ -65,8 +73,9 @@ def test_gradients_reach_each_network_only_through_its_own_loss():
     assert sum(g.abs().sum() for g in student_grads) > 0
 
     sum(model.generator_losses(fw).values()).backward()
-    assert all(torch.equal(p.grad, g) for p, g in zip(
-        model.student.parameters(), student_grads))
+    assert all(
+        torch.equal(p.grad, g)
+        for p, g in zip(model.student.parameters(), student_grads))
     assert all(p.grad is None for p in model.teacher.parameters())
     assert sum(p.grad.abs().sum() for p in model.generator.parameters()) > 0
 
@@ -89,13 +98,15 @@ def test_teacher_stays_bit_identical_and_in_eval_mode(tmp_path):
     assert all(torch.equal(before[k], after[k]) for k in before)
     assert any(not torch.equal(student_before[k], v)
                for k, v in model.student.state_dict().items())
-    assert {'student.loss_plain', 'student.loss_mixed', 'generator.loss_bn',
-            'generator.loss_rec'} <= set(logs)
+    assert {
+        'student.loss_plain', 'student.loss_mixed', 'generator.loss_bn',
+        'generator.loss_rec'
+    } <= set(logs)
 
 
 @pytest.mark.parametrize('kwargs,keys', [
-    (dict(generator=None, mixing=None, mixed_term=False),
-     {'student.loss_plain'}),
+    (dict(generator=None, mixing=None,
+          mixed_term=False), {'student.loss_plain'}),
     (dict(generator=None), {'student.loss_plain', 'student.loss_mixed'}),
     (dict(mixing=None), {'student.loss_mixed', 'generator.loss_bn'}),
     (dict(plain_term='generator'), {'student.loss_plain'}),
@@ -122,8 +133,8 @@ def test_bad_switches_and_wrappers():
         _dfdd(plain_term='x')
     model = _dfdd()
     with pytest.raises(KeyError, match='generator'):
-        model.train_step(_data(), OptimWrapperDict(
-            student=_wrappers(model)['student']))
+        model.train_step(_data(),
+                         OptimWrapperDict(student=_wrappers(model)['student']))
     data = _data()
     for s in data['data_samples']:
         del s.gt_sem
@@ -133,17 +144,25 @@ def test_bad_switches_and_wrappers():
 
 def test_dfad_step_trains_student_and_generator_only():
     torch.manual_seed(0)
-    model = MODELS.build(dict(
-        type='DFAD', teacher=NET, student=NET, student_iters=2,
-        generator=dict(type='NoiseImageGenerator', img_size=(32, 32),
-                       latent_dim=8, hidden_channels=8)))
+    model = MODELS.build(
+        dict(
+            type='DFAD',
+            teacher=NET,
+            student=NET,
+            student_iters=2,
+            generator=dict(
+                type='NoiseImageGenerator',
+                img_size=(32, 32),
+                latent_dim=8,
+                hidden_channels=8)))
     teacher = copy.deepcopy(model.teacher.state_dict())
     gen = copy.deepcopy(model.generator.state_dict())
-    logs = model.train_step(dict(inputs=[torch.randn(8)] * 4),
-                            _wrappers(model))
+    logs = model.train_step(
+        dict(inputs=[torch.randn(8)] * 4), _wrappers(model))
     assert logs['generator.loss_adv'] <= 0
-    assert all(torch.equal(teacher[k], v)
-               for k, v in model.teacher.state_dict().items())
+    assert all(
+        torch.equal(teacher[k], v)
+        for k, v in model.teacher.state_dict().items())
     assert any(not torch.equal(gen[k], v)
                for k, v in model.generator.state_dict().items())
     assert all(p.requires_grad for p in model.student.parameters())
@@ -163,8 +182,8 @@ def test_gaussian_noise_dataset():
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(__file__))))
 
 
-@pytest.mark.parametrize('path', sorted(glob.glob(
-    osp.join(ROOT, 'configs', 'dfdd', '*', '*.py'))))
+@pytest.mark.parametrize(
+    'path', sorted(glob.glob(osp.join(ROOT, 'configs', 'dfdd', '*', '*.py'))))
 def test_configs_build(path):
     cfg = Config.fromfile(path)
     model = dict(cfg.model)

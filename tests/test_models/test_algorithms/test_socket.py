@@ -42,17 +42,19 @@ def test_two_backward_step_equals_summed_loss_gradient(num_sources):
     tgt = b.data_preprocessor(data['target'], True)
     ti = b.data_preprocessor(data['ti'], True)
     losses, _ = b.tr_losses(tgt['inputs'], b._indices(tgt['data_samples']))
-    total = sum(losses.values()) + b.ti_loss(
-        ti['inputs'], b._indices(ti['data_samples']))
+    total = sum(losses.values()) + b.ti_loss(ti['inputs'],
+                                             b._indices(ti['data_samples']))
     total.backward()
-    expected = {n: p.grad for n, p in b.named_parameters()
-                if p.grad is not None}
+    expected = {
+        n: p.grad
+        for n, p in b.named_parameters() if p.grad is not None
+    }
 
     assert set(got) == set(expected)
     assert any(n.startswith('mixer') for n in got) == (num_sources > 1)
     for name in expected:
-        torch.testing.assert_close(got[name], expected[name], rtol=1e-4,
-                                   atol=1e-6, msg=name)
+        torch.testing.assert_close(
+            got[name], expected[name], rtol=1e-4, atol=1e-6, msg=name)
 
 
 def test_frozen_heads_and_source_stats_do_not_change():
@@ -87,15 +89,21 @@ def test_train_step_never_reads_target_labels():
     fill_banks(model, 8, 6)
     data = batch(sample_cls=LabelTrap)
     log = model.train_step(data, sgd(model, lr=0.01))
-    assert {'loss', 'loss_im', 'loss_pl', 'loss_bn', 'loss_ti', 'zeta_0',
-            'zeta_1'} <= set(log)
+    assert {
+        'loss', 'loss_im', 'loss_pl', 'loss_bn', 'loss_ti', 'zeta_0', 'zeta_1'
+    } <= set(log)
 
 
 def test_shot_configuration_has_no_ti_pass():
     model = build_socket(
-        1, ti_feature_loss=None, bn_moment_loss=None,
-        pseudo_labeler=dict(type='ClusterPseudoLabeler', rounds=2,
-                            distance='cosine', labelset_threshold=0))
+        1,
+        ti_feature_loss=None,
+        bn_moment_loss=None,
+        pseudo_labeler=dict(
+            type='ClusterPseudoLabeler',
+            rounds=2,
+            distance='cosine',
+            labelset_threshold=0))
     fill_banks(model, 8, 6)
     data = batch()
     data.pop('ti')  # SHOT's loader has no TI stream

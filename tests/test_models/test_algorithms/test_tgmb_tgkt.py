@@ -21,7 +21,8 @@ def build_tgmb(num_sources=1, **overrides):
         type='TGMB',
         sources=[dict(model=tiny_source()) for _ in range(num_sources)],
         discriminator=dict(
-            type='MLPFeatureDiscriminator', in_channels=FEAT,
+            type='MLPFeatureDiscriminator',
+            in_channels=FEAT,
             hidden_channels=8))
     cfg.update(overrides)
     return MODELS.build(cfg)
@@ -30,17 +31,16 @@ def build_tgmb(num_sources=1, **overrides):
 def tgmb_batch(seed=0):
     data = batch(seed=seed)
     g = torch.Generator().manual_seed(seed + 1)
-    rgb = torch.randint(0, 256, (4, 3, 32, 32), generator=g,
-                        dtype=torch.uint8)
-    data['ti_source'] = dict(inputs=list(rgb),
-                             data_samples=data['ti']['data_samples'])
+    rgb = torch.randint(0, 256, (4, 3, 32, 32), generator=g, dtype=torch.uint8)
+    data['ti_source'] = dict(
+        inputs=list(rgb), data_samples=data['ti']['data_samples'])
     return data
 
 
 def optim(model, keys=OPTIMS):
     return OPTIM_WRAPPER_CONSTRUCTORS.build(
-        dict(type='MultiOptimWrapperConstructor',
-             optim_wrapper_cfg=keys))(model)
+        dict(type='MultiOptimWrapperConstructor', optim_wrapper_cfg=keys))(
+            model)
 
 
 def snapshot(module):
@@ -59,8 +59,7 @@ def test_translator_is_the_papers_2851_parameter_net():
     assert y.shape == (2, 3, 8, 8) and 0 <= y.min() and y.max() <= 1
     d = MODELS.build(dict(type='MLPFeatureDiscriminator', in_channels=4))
     assert d(torch.randn(5, 4)).shape == (5, )
-    assert len([m for m in d.modules() if isinstance(m, torch.nn.Linear)
-                ]) == 3
+    assert len([m for m in d.modules() if isinstance(m, torch.nn.Linear)]) == 3
 
 
 def test_tgmb_step_moves_each_network_by_its_own_optimizer_only():
@@ -90,25 +89,28 @@ def test_without_a_networks_optimizer_step_it_does_not_move(step, monkeypatch):
     ow = optim(model)
     monkeypatch.setattr(ow[step], 'step', lambda *a, **k: None)
     before = snapshot(getattr(model, step))
-    others = {p: snapshot(getattr(model, p))
-              for p in ('translator', 'disc_inter', 'disc_intra')
-              if p != step}
+    others = {
+        p: snapshot(getattr(model, p))
+        for p in ('translator', 'disc_inter', 'disc_intra') if p != step
+    }
     model.train_step(tgmb_batch(), ow)
     # BN running stats of T may move in the forward; weights may not.
-    moved = {k for k in changed(before, getattr(model, step))
-             if 'running' not in k and 'num_batches' not in k}
+    moved = {
+        k
+        for k in changed(before, getattr(model, step))
+        if 'running' not in k and 'num_batches' not in k
+    }
     assert not moved
     for p, snap in others.items():
         assert changed(snap, getattr(model, p)), p
 
 
 def test_tgmb_ablation_switches_losses_off():
-    model = build_tgmb(inter_gan_loss=None, intra_gan_loss=None,
-                       info_max_loss=None)
+    model = build_tgmb(
+        inter_gan_loss=None, intra_gan_loss=None, info_max_loss=None)
     d1, d2 = snapshot(model.disc_inter), snapshot(model.disc_intra)
     logs = model.train_step(tgmb_batch(), optim(model))
-    assert set(k for k in logs if k.startswith('loss')) == {'loss',
-                                                              'loss_rec'}
+    assert set(k for k in logs if k.startswith('loss')) == {'loss', 'loss_rec'}
     assert not changed(d1, model.disc_inter)
     assert not changed(d2, model.disc_intra)
 
@@ -137,6 +139,7 @@ def test_constructor_refuses_unknown_keys():
 
 @pytest.fixture
 def tgmb_ckpt(tmp_path):
+
     def write(num_sources=1):
         model = build_tgmb(num_sources=num_sources)
         with torch.no_grad():
@@ -144,6 +147,7 @@ def tgmb_ckpt(tmp_path):
         path = str(tmp_path / f'tgmb{num_sources}.pth')
         torch.save(dict(meta={}, state_dict=model.state_dict()), path)
         return path, model
+
     return write
 
 
@@ -207,5 +211,5 @@ def test_tgkt_clear_errors(tgmb_ckpt, tmp_path):
         build_tgkt(path, 1)
     path, _ = tgmb_ckpt(1)
     with pytest.raises(RuntimeError, match='does not match'):
-        build_tgkt(path, translator=dict(type='UNetStemTranslator',
-                                         mid_channels=8))
+        build_tgkt(
+            path, translator=dict(type='UNetStemTranslator', mid_channels=8))

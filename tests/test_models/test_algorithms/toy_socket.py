@@ -68,12 +68,11 @@ def stream(images, indices, sample_cls=DataSample):
 
 def batch(n=4, n_target=8, n_ti=6, size=32, seed=0, sample_cls=DataSample):
     g = torch.Generator().manual_seed(seed)
-    x = torch.randint(0, 256, (n, 3, size, size), generator=g,
-                      dtype=torch.uint8)
-    x_ti = torch.randint(0, 256, (n, 3, size, size), generator=g,
-                         dtype=torch.uint8)
+    x = torch.randint(
+        0, 256, (n, 3, size, size), generator=g, dtype=torch.uint8)
+    x_ti = torch.randint(
+        0, 256, (n, 3, size, size), generator=g, dtype=torch.uint8)
     idx = torch.randperm(n_target, generator=g)[:n]
     idx_ti = torch.randperm(n_ti, generator=g)[:n]
     return dict(
         target=stream(x, idx, sample_cls), ti=stream(x_ti, idx_ti, sample_cls))
-

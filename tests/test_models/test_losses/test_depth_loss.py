@@ -37,8 +37,7 @@ def test_perfect_prediction_gives_the_minimum():
     t = torch.rand(2, 1, 5, 6) * 4
     terms = depth_loss_terms(t.clone(), t)
     assert terms['depth'].item() == pytest.approx(math.log(0.5), abs=1e-6)
-    assert terms['grad'].item() == pytest.approx(2 * math.log(0.5),
-                                                 abs=1e-6)
+    assert terms['grad'].item() == pytest.approx(2 * math.log(0.5), abs=1e-6)
     assert terms['normal'].item() == pytest.approx(0.0, abs=1e-6)
 
 

@@ -311,14 +311,14 @@ def test_channel_moments_match_var_mean_values_and_gradients():
         torch.testing.assert_close(var, ref_var)
         w_m = torch.randn(shape[1], generator=g, dtype=torch.float64)
         w_v = torch.randn(shape[1], generator=g, dtype=torch.float64)
-        grad, = torch.autograd.grad((w_m * mean).sum() + (w_v * var).sum(), x,
-                                    retain_graph=True)
+        grad, = torch.autograd.grad(
+            (w_m * mean).sum() + (w_v * var).sum(), x, retain_graph=True)
         ref, = torch.autograd.grad(
             (w_m * ref_mean).sum() + (w_v * ref_var).sum(), x)
         torch.testing.assert_close(grad, ref)
         # only one output used
         grad_m, = torch.autograd.grad(mean.sum(), x)
-        torch.testing.assert_close(grad_m, torch.full_like(x, 1 / (
-            x.numel() // shape[1])))
+        torch.testing.assert_close(
+            grad_m, torch.full_like(x, 1 / (x.numel() // shape[1])))
     x = torch.randn(3, 2, 4, 4, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(channel_moments, (x, ))

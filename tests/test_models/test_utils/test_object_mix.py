@@ -26,7 +26,8 @@ def test_ignore_index_is_never_taken():
     sem = torch.tensor([[[0, 1], [255, 255]]])
     for seed in range(10):
         mask, chosen = object_mix_mask(
-            sem, ignore_index=255,
+            sem,
+            ignore_index=255,
             generator=torch.Generator().manual_seed(seed))
         assert 255 not in chosen[0].tolist() and chosen[0].numel() == 1
         assert mask[0, 0, 1].sum() == 0
