@@ -1,7 +1,8 @@
 # Source-model training on the RGB images of the DIML RGB+D indoor sample
 # set (6 task-relevant scenes), with SHOT's 90/10 train/val split.
 # Converter: tools/dataset_converters/diml.py (docs/dataset_prepare.md).
-# Paper scale (METHODS.md 1): Resize 256x256 -> RandomCrop 224 -> flip;
+# Paper scale (docs/methods/source_model.md#preprocessing):
+# Resize 256x256 -> RandomCrop 224 -> flip;
 # ImageNet normalisation by the model's data_preprocessor.
 dataset_type = 'MultiModalDataset'
 data_root = 'data/diml'

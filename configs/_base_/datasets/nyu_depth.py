@@ -1,4 +1,5 @@
-# NYU-Depth-v2 at paper scale (docs/dfdd_data.md, METHODS.md 6.2): the
+# NYU-Depth-v2 at paper scale (docs/dfdd_data.md,
+# docs/methods/dfdd.md#schedule-and-data): the
 # Hu et al. / DenseDepth extracted form under data/nyu (data/nyu2_train.csv
 # with 8-bit depth, data/nyu2_test.csv = the 654 official test pairs with
 # 16-bit mm depth). Resize to 320x240, crop 304x228 (random for training,

@@ -3,7 +3,8 @@
 # target of a NIR-trained source; the TI pairs (forest, old_building,
 # urban) guide the transfer. Labels are read for evaluation only.
 # Converter: tools/dataset_converters/rgb_nir.py (docs/dataset_prepare.md).
-# Paper scale (METHODS.md 1): Resize 256x256 -> crop 224. Normalisation is
+# Paper scale (docs/methods/source_model.md#preprocessing):
+# Resize 256x256 -> crop 224. Normalisation is
 # ImageNet mean/std, applied by the model's data_preprocessor
 # (configs/_base_/methods/*.py); the NIR source sees NIR replicated to 3 ch.
 dataset_type = 'MultiModalDataset'
@@ -21,7 +22,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 # Deterministic: TI pairs must stay aligned with their stored source
-# features (METHODS.md 4.8, item 2), and evaluation is on centre crops.
+# features (docs/methods/socket.md#official-code-deviations-we-fix,
+# item 2), and evaluation is on centre crops.
 test_pipeline = [
     dict(type='LoadModality'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),

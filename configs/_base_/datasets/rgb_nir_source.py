@@ -1,7 +1,8 @@
 # Source-model training on RGB-NIR Scene (EPFL; one domain, 6 TR classes),
 # with SHOT's 90/10 train/val split. Converter:
 # tools/dataset_converters/rgb_nir.py (docs/dataset_prepare.md).
-# Paper scale (METHODS.md 1): Resize 256x256 -> RandomCrop 224 -> flip;
+# Paper scale (docs/methods/source_model.md#preprocessing):
+# Resize 256x256 -> RandomCrop 224 -> flip;
 # ImageNet normalisation by the model's data_preprocessor, also for NIR
 # (one band replicated to 3 channels by LoadModality).
 # `source_modality` documents the modality; a NIR source model (for

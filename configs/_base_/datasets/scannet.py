@@ -1,4 +1,5 @@
-# ScanNet at paper scale (docs/dfdd_data.md, METHODS.md 6.2): frames exported
+# ScanNet at paper scale (docs/dfdd_data.md,
+# docs/methods/dfdd.md#setting): frames exported
 # from the .sens files under data/scannet/scans, scene lists from the
 # ScanNet repository. Training: a random uniform subset of 50,473 frames of
 # the 1513 training scenes; test: the 100 test scenes (the paper's 17,607

@@ -1,5 +1,6 @@
 # SceneNet RGB-D as the distiller's simulated set at paper scale
-# (docs/dfdd_data.md, METHODS.md 6.1-6.2): the 1000 validation trajectories
+# (docs/dfdd_data.md, docs/methods/dfdd.md#setting): the 1000 validation
+# trajectories
 # under data/scenenet/val, semantic maps from the instance maps and the
 # exported instance->class JSON (data/scenenet/scenenet_val_instances.json,
 # written next to, not into, the official tree). X'_1 = a random 50K

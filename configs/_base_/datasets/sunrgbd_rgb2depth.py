@@ -4,7 +4,8 @@
 # the transfer. Labels are read for evaluation only.
 # Data: tools/dataset_converters/sunrgbd.py (docs/dataset_prepare.md);
 # depth.png holds millimetres decoded from the release's depth_bfx maps.
-# Paper scale (METHODS.md 1): Resize 256x256 -> crop 224. Normalisation is
+# Paper scale (docs/methods/source_model.md#preprocessing):
+# Resize 256x256 -> crop 224. Normalisation is
 # ImageNet mean/std, applied by the model's data_preprocessor
 # (configs/_base_/methods/*.py) to every input, depth replicated to 3 ch.
 # A leaf config picks the target domain by overriding
@@ -25,7 +26,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 # Deterministic: TI pairs must stay aligned with their stored source
-# features (METHODS.md 4.8, item 2), and evaluation is on centre crops.
+# features (docs/methods/socket.md#official-code-deviations-we-fix,
+# item 2), and evaluation is on centre crops.
 test_pipeline = [
     dict(type='LoadModality', depth_range=depth_range),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),

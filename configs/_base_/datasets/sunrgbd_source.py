@@ -1,7 +1,8 @@
 # Source-model training on one SUN RGB-D sensor domain's RGB images
 # (task-relevant classes), with SHOT's 90/10 train/val split.
 # Converted layout: docs/data_format.md; converter: docs/dataset_prepare.md.
-# Paper scale (METHODS.md 1): Resize 256x256 -> RandomCrop 224 -> flip;
+# Paper scale (docs/methods/source_model.md#preprocessing):
+# Resize 256x256 -> RandomCrop 224 -> flip;
 # ImageNet normalisation by the model's data_preprocessor. A leaf config
 # picks the domain by overriding train_dataloader.dataset.ann_file
 # ('annotations/<domain>_tr_train.json') and val_dataloader.dataset.ann_file

@@ -2,7 +2,8 @@
 # depth benchmark (docs/dfdd_data.md): the distiller's training images with
 # semantic maps for object-wise mixing. Data-free: no depth is loaded (the
 # files exist for diagnostics only). As in the paper, the second image of
-# each mix is a random permutation of the batch (METHODS.md 6.1), so one
+# each mix is a random permutation of the batch (Algorithm 1;
+# docs/methods/dfdd.md#one-iteration-algorithm-1), so one
 # stream of batches suffices: data_samples[i].gt_sem is (H, W) int64.
 # Evaluation stays on the real test split (val/test loaders inherited from
 # synthetic_depth_real.py); only the training loader is replaced.

@@ -13,7 +13,8 @@ train_pipeline = [
     dict(type='PackInputs'),
 ]
 # Deterministic: TI pairs must stay aligned with their stored source
-# features (METHODS.md 4.8, item 2), and evaluation is on centre crops.
+# features (docs/methods/socket.md#official-code-deviations-we-fix,
+# item 2), and evaluation is on centre crops.
 test_pipeline = [
     dict(type='LoadModality', depth_range=depth_range),
     dict(type='Resize', scale=(72, 72), keep_ratio=False),

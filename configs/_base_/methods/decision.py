@@ -1,4 +1,5 @@
-# DECISION (Ahmed et al., CVPR 2021; METHODS.md section 3) as a configuration
+# DECISION (Ahmed et al., CVPR 2021; docs/methods/socket.md#decision) as a
+# configuration
 # of the SOCKET model: several sources mixed by learnable zeta (w ~ U(-1, 1)),
 # no task-irrelevant or BN-moment loss, pseudo-labels from hard centroids
 # (one cosine refinement), assigned per batch by Euclidean distance to the

@@ -1,4 +1,5 @@
-# SHOT (Liang et al., ICML 2020; METHODS.md section 2) as a configuration of
+# SHOT (Liang et al., ICML 2020; docs/methods/socket.md#shot) as a
+# configuration of
 # the SOCKET model: one source, no task-irrelevant or BN-moment loss, SHOT's
 # pseudo-labels (two rounds, cosine distance, classes without members
 # dropped, clustered on the test transform).

@@ -1,11 +1,12 @@
-# SOCKET (METHODS.md section 4): L_ent - L_div + 0.3 L_pl + 0.5 L_TI + 0.5 L_d,
+# SOCKET (docs/methods/socket.md#socket):
+# L_ent - L_div + 0.3 L_pl + 0.5 L_TI + 0.5 L_d,
 # pseudo-labels as in the official code (soft centroids, Euclidean, training
 # transform), zeta initialised to 1/n. A leaf config fills `sources`.
 model = dict(
     type='SOCKET',
     sources=[],
     # Normalisation of the target modality (depth replicated to 3 channels);
-    # ImageNet statistics, as METHODS.md recommends.
+    # ImageNet statistics (docs/methods/source_model.md#normalisation).
     data_preprocessor=dict(
         type='ClsDataPreprocessor',
         mean=[123.675, 116.28, 103.53],

@@ -1,4 +1,5 @@
-# TGKT (METHODS.md 5.3): target model F_t (initialised from the source)
+# TGKT (docs/methods/tgmb_tgkt.md#tgkt-losses): target model F_t
+# (initialised from the source)
 # trained with L_kd + 0.2 L_f + 1.0 L_self; the source model(s) and the
 # translator T (from the TGMB checkpoint) frozen. A leaf config fills
 # `sources` and `translator_checkpoint`.

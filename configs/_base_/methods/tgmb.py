@@ -1,4 +1,5 @@
-# TGMB (METHODS.md 5.1-5.2): translator T (2,851 parameters) trained with
+# TGMB (docs/methods/tgmb_tgkt.md#tgmb-losses): translator T (2,851
+# parameters) trained with
 # L_rec + alpha_d (L_D1 + L_D2) + alpha_im L_IM, alpha_d = 1.0,
 # alpha_im = 0.2; the source model(s) frozen in eval mode. A leaf config
 # fills `sources` and pairs the TI RGB stream with the TI target stream:

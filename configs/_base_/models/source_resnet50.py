@@ -1,4 +1,5 @@
-# `source_model`: SHOT-style source classifier (METHODS.md 1): ImageNet-pretrained ResNet-50,
+# `source_model`: SHOT-style source classifier
+# (docs/methods/source_model.md#network): ImageNet-pretrained ResNet-50,
 # bottleneck Linear(2048->256)+BN1d, weight-normalised linear classifier,
 # label-smoothed cross entropy (0.1).
 num_classes = 17

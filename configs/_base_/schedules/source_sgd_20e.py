@@ -1,4 +1,5 @@
-# Source-model training of SHOT / SOCKET (METHODS.md section 1): SGD with
+# Source-model training of SHOT / SOCKET
+# (docs/methods/source_model.md#loss-and-optimiser): SGD with
 # Nesterov momentum, backbone at 0.1x, (1 + 10 t/T)^-0.75 decay per iteration,
 # validation on a 10 % split, best checkpoint kept and exported.
 optim_wrapper = dict(

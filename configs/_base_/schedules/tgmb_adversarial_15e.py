@@ -1,4 +1,5 @@
-# TGMB's optimisers (METHODS.md 5.4): T by SGD lr 1e-3, momentum 0.9,
+# TGMB's optimisers (App. D; docs/methods/tgmb_tgkt.md#hyper-parameters):
+# T by SGD lr 1e-3, momentum 0.9,
 # wd 1e-3; D1 and D2 by Adam lr 1e-4; the source weights zeta (several
 # sources only) by SGD lr 1e-2. Keys are the model's attribute names. The
 # paper gives no decay for T, so the rates stay constant.

@@ -1,4 +1,6 @@
-# Target adaptation of SHOT / DECISION / SOCKET (METHODS.md 2, 3, 4.6):
+# Target adaptation of SHOT / DECISION / SOCKET, and of TGKT's F_t
+# (docs/methods/socket.md#defaults; TGKT's Nesterov momentum:
+# docs/methods/tgmb_tgkt.md#optimiser-of-f_t-nesterov-or-plain-momentum):
 # same optimiser as source training, 15 epochs, the final model is kept.
 optim_wrapper = dict(
     optimizer=dict(

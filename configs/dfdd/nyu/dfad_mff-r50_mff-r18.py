@@ -1,4 +1,5 @@
-# DFAD, Table II pair 4 (METHODS.md 6.5 [REC]): generator 3x228x304 from a
+# DFAD, Table II pair 4 (docs/methods/dfdd.md#dfad-as-we-adapt-it):
+# generator 3x228x304 from a
 # 256-d code, 5 student iterations (Adam 1e-4, as the other rows) per
 # generator iteration (AdamW 1e-3), L1 between depth maps.
 _base_ = ['./kd-ood_mff-r50_mff-r18_scenenet.py']

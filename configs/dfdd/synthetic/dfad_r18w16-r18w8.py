@@ -1,5 +1,6 @@
 # DFAD (Table II): a noise-to-image generator trained adversarially against
-# the student (mmrazor's recipe, METHODS.md 6.5), 5 student iterations per
+# the student (mmrazor's recipe, docs/methods/dfdd.md#dfad-as-we-adapt-it),
+# 5 student iterations per
 # generator iteration. The loader yields latent codes only.
 _base_ = ['./kd-ood_r18w16-r18w8_sim.py']
 latent_dim = 64

@@ -68,7 +68,7 @@ def image_depth_errors(
         abs_rel=((d - g).abs() / g).mean().item(),
         mse=((d - g)**2).mean().item(),
         log10=(torch.log10(d) - torch.log10(g)).abs().mean().item(),
-        # The reference code counts ratio <= 1.25^i (METHODS.md §6.4).
+        # As Hu et al.'s code: ratio <= 1.25^i (docs/methods/dfdd.md#metrics).
         delta1=(ratio <= 1.25).float().mean().item(),
         delta2=(ratio <= 1.25**2).float().mean().item(),
         delta3=(ratio <= 1.25**3).float().mean().item())
@@ -78,7 +78,7 @@ def image_depth_errors(
 class DepthMetric(BaseMetric):
     """REL, RMSE, log10 and delta1/2/3 of predicted depth maps.
 
-    Follows the evaluation of Hu et al. (METHODS.md §6.4): each image's
+    As Hu et al. evaluate (docs/methods/dfdd.md#metrics): each image's
     prediction is bilinearly upsampled to its GT size, errors are averaged
     over the image's valid pixels, then over images (REL, log10, deltas);
     RMSE is the square root of the mean of the per-image MSEs. Images with

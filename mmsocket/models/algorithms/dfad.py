@@ -2,7 +2,8 @@
 """Data-free adversarial distillation (DFAD) for depth, a baseline.
 
 Fang et al., "Data-Free Adversarial Distillation" (arXiv 1912.11006), as
-mmrazor implements it (METHODS.md §6.5), with the logit L1 replaced by the
+mmrazor implements it (docs/methods/dfdd.md#dfad-as-we-adapt-it), with
+the logit L1 replaced by the
 L1 between the depth maps of teacher and student.
 """
 from typing import Dict, Optional

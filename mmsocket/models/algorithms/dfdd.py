@@ -2,8 +2,8 @@
 """Data-free dense depth distillation with simulated images.
 
 Hu, Fan, Ozay, Jiang, Lam, "Data-free Dense Depth Distillation".
-METHODS.md section 6 lists the formulas; docs/methods/dfdd.md the choices
-where the paper is vague.
+The formulas: docs/methods/dfdd.md#losses; the choices where the paper is
+vague: docs/methods/dfdd.md#choices-where-the-paper-is-vague.
 """
 import contextlib
 from typing import Dict, List, Optional

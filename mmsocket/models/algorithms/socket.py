@@ -2,8 +2,8 @@
 """SOCKET, and SHOT / DECISION as configurations of it.
 
 Ahmed et al., "Cross-Modal Knowledge Transfer Without Task-Relevant Source
-Data", ECCV 2022 (https://arxiv.org/abs/2209.04027). METHODS.md section 4
-lists the formulas and where this implementation follows the paper, the
+Data", ECCV 2022 (https://arxiv.org/abs/2209.04027). docs/methods/socket.md
+gives the formulas and where this implementation follows the paper, the
 official code, or neither (and why).
 """
 import contextlib
@@ -293,7 +293,7 @@ class SOCKET(BaseModel):
 
     def build_ti_bank(self, dataloader) -> None:
         """psi_j = f_j(x_TI^source) of every TI pair, with the *original*
-        source encoders, once before adaptation (METHODS.md 4.3)."""
+        source encoders, once before adaptation (SOCKET eq. 1, Alg. 1)."""
         total = len(dataloader.dataset)
         idx, feats = self._extract(dataloader, self.source_preprocessor, False)
         (feats, ) = gather_by_index(idx, feats, total=total)

@@ -2,7 +2,8 @@
 """TGKT: distil the source model on translated images into a target model.
 
 Stage 2 of "Source-Free Cross-Modal Knowledge Transfer by Unleashing the
-Potential of Task-Irrelevant Data" (arXiv 2401.05014), METHODS.md 5.3.
+Potential of Task-Irrelevant Data" (arXiv 2401.05014), Sec. 3.2 and
+Algorithm 2; docs/methods/tgmb_tgkt.md#tgkt-losses.
 """
 import copy
 import os.path as osp

@@ -2,9 +2,9 @@
 """TGMB: learn a translator from the target modality to source-like RGB.
 
 Stage 1 of "Source-Free Cross-Modal Knowledge Transfer by Unleashing the
-Potential of Task-Irrelevant Data" (arXiv 2401.05014). METHODS.md 5.1-5.2
-lists the formulas; docs/methods/tgmb_tgkt.md the choices where the paper
-is ambiguous.
+Potential of Task-Irrelevant Data" (arXiv 2401.05014), Sec. 3.1 and
+Algorithm 1. Formulas and the choices where the paper is ambiguous:
+docs/methods/tgmb_tgkt.md#tgmb-losses.
 """
 import contextlib
 from typing import Dict, List, Optional, Sequence, Union

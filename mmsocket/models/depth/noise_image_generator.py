@@ -11,7 +11,7 @@ from mmsocket.registry import MODELS
 
 @MODELS.register_module()
 class NoiseImageGenerator(BaseModule):
-    """DAFL/DFAD-style generator: latent code -> image (METHODS.md §6.5).
+    """Code -> image, DAFL-type (docs/methods/dfdd.md#dfad-as-we-adapt-it).
 
     ``Linear(latent -> 128 * h0 * w0)`` with ``(h0, w0) = img_size / 4``,
     BN, x2 nearest upsampling, conv 128->128, BN, LeakyReLU(0.2), x2

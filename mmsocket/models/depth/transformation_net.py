@@ -17,7 +17,7 @@ class TransformationNet(BaseModule):
     """Dilated-conv encoder-decoder with symmetric skips, residual output.
 
     The paper adapts the saliency network of Hu et al. (ICCV'19) by adding
-    encoder-decoder skips but gives no layer list (METHODS.md §6), so this
+    encoder-decoder skips but gives no layer list (Sec. IV-A3), so this
     is a small U-Net in that spirit: a stride-1 stem, ``num_downs`` stride-2
     stages doubling the width, a body of 3x3 convs with growing dilation
     (wide receptive field at low cost), and a decoder that upsamples,

@@ -12,8 +12,9 @@ class MLPFeatureDiscriminator(nn.Module):
 
     TGMB's D1 and D2 are "3 FC layers, ReLU after the first two" on the
     frozen source encoder's features; the hidden width is not given, so we
-    follow METHODS.md 5.1 (256 -> 500 -> 500 -> 1, as SOCKET's unused
-    discriminator). The output is a logit: the GAN loss applies the sigmoid
+    use 256 -> 500 -> 500 -> 1, as SOCKET's unused
+    discriminator (docs/methods/tgmb_tgkt.md#discriminators-d1-and-d2).
+    The output is a logit: the GAN loss applies the sigmoid
     (numerically safer than a sigmoid layer followed by a log).
 
     Args:

@@ -70,7 +70,7 @@ def bn_moment_loss(batch_stats: Sequence[Moments],
     ``source_stats[j][l] = (μ_jl, σ²_jl)`` the running statistics of source
     ``j`` snapshotted before adaptation (constants: detached here).
 
-    Default (METHODS.md §4.4 [REC]):
+    Default (docs/methods/socket.md#l_d-bn-moment-matching):
 
     .. math::
         L_d = \\sum_l m_l \\Big( \\big\\lVert \\sum_j \\zeta_j \\mu_{jl} -
@@ -162,7 +162,8 @@ class BNMomentLoss(nn.Module):
     statistics from before adaptation, ζ-weighted over sources, with an
     (unsquared) L2 norm per layer and moment. See :func:`bn_moment_loss`.
 
-    Deviation from the official code (METHODS.md §4.4 [C bug]): there the
+    Deviation from the official code
+    (docs/methods/socket.md#l_d-bn-moment-matching): there the
     per-source lists of source statistics and hooks are created once
     outside the source loop and never reset, so for n > 1 sources every
     "source" entry is the concatenated list of all sources' layers; eq. 3's

@@ -9,7 +9,8 @@ from torch import Tensor
 
 from mmsocket.registry import MODELS
 
-# Sobel kernels as cross-correlation (what conv2d computes); METHODS §6.3.
+# Sobel kernels as cross-correlation (what conv2d computes), see
+# docs/methods/dfdd.md#depth-loss-of-hu-et-al.
 _SOBEL_X = ((1., 0., -1.), (2., 0., -2.), (1., 0., -1.))
 _SOBEL_Y = ((1., 2., 1.), (0., 0., 0.), (-1., -2., -1.))
 
@@ -100,7 +101,8 @@ class DepthLoss(nn.Module):
     with Accurate Object Boundaries <https://arxiv.org/abs/1803.08673>`_
     (WACV 2019). Data-free dense depth distillation uses it both to train
     the teacher on ground truth and as the distillation loss, the teacher's
-    prediction playing the ground truth (METHODS.md §6.3).
+    prediction playing the ground truth
+    (docs/methods/dfdd.md#depth-loss-of-hu-et-al).
 
     Args:
         loss_weight (float): Weight of the loss. Defaults to 1.0.

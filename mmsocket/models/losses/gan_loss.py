@@ -42,7 +42,8 @@ class GANLoss(nn.Module):
     """GAN loss of TGMB's feature discriminators D1 and D2.
 
     The paper writes the min-max objective with log D terms whose signs are
-    inconsistent between eqs. 2-3 and Algorithm 1 (METHODS.md 5.2); we use
+    inconsistent between eqs. 2-3 and Algorithm 1 (see
+    docs/methods/tgmb_tgkt.md#tgmb-losses); we use
     the standard non-saturating form: each discriminator minimises
     ``loss(D(real), True) + loss(D(fake), False)``, the translator
     minimises ``loss(D(fake), True)``. ``gan_type='lsgan'`` is the least-

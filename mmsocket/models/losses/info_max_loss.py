@@ -55,10 +55,11 @@ class InfoMaxLoss(nn.Module):
     exact log; the official SHOT code (``image_target.py``) computes the
     batch mean of the per-sample entropy and ``-sum(p_mean * log(p_mean +
     epsilon))`` with ``epsilon = 1e-5`` inside both logarithms, which is
-    what this class does (METHODS.md §2). The SOCKET paper maximises
+    what this class does (docs/methods/socket.md#information-maximisation).
+    The SOCKET paper maximises
     ``L_IM = L_div - L_ent`` (its eq. 6 minimises ``-L_IM``); minimising
     this loss is the same objective. DECISION and SOCKET apply it to the
-    softmax of the ζ-weighted logits (METHODS.md §3, §4.5).
+    softmax of the ζ-weighted logits (docs/methods/socket.md#decision).
 
     Args:
         loss_weight (float): Weight of the loss (SHOT's ``ent_par``).

@@ -59,7 +59,8 @@ class KDLoss(nn.Module):
     The paper writes KL(student || teacher) yet says it follows prior
     cross-modal KD, which uses KL(teacher || student); the latter is the
     default here and ``direction='student_teacher'`` gives the literal
-    eq. 7 (METHODS.md 5.3). The teacher is the frozen source model on the
+    eq. 7 (docs/methods/tgmb_tgkt.md#tgkt-losses). The teacher is the
+    frozen source model on the
     translated target image, the student the target model on the raw one.
 
     Args:

@@ -34,7 +34,8 @@ def ti_feature_loss(feats: Sequence[Tensor],
     ``ψ_j = bank[j]`` the frozen source encoders' features of the paired TI
     source-modality images (constants: the bank is detached).
 
-    - ``mode='code'`` (official SOCKET code, METHODS.md §4.3 [C]):
+    - ``mode='code'`` (official SOCKET code,
+      docs/methods/socket.md#l_ti-task-irrelevant-feature-matching):
       :math:`\\lVert \\sum_j \\zeta_j (\\psi_j - f_j) \\rVert_F`, the
       Frobenius norm over the whole batch of the ζ-weighted sum of
       differences; not squared, not averaged.
@@ -107,7 +108,8 @@ class TIFeatureLoss(nn.Module):
     Frobenius norm of :math:`\\sum_j \\zeta_j (\\Psi_j - F_j)` over the batch,
     so sources can cancel each other and the scale grows like
     :math:`\\sqrt{B}`; the paper's :math:`\\lambda_{TI} = 0.5` was tuned with
-    that form, which is therefore the default (METHODS.md §4.3 [REC]). See
+    that form, which is therefore the default (see
+    docs/methods/socket.md#l_ti-task-irrelevant-feature-matching). See
     :func:`ti_feature_loss`.
 
     Args:

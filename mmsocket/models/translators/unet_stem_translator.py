@@ -10,7 +10,7 @@ from mmsocket.registry import MODELS
 class UNetStemTranslator(nn.Module):
     """The first DoubleConv and the OutConv of a U-Net, then a sigmoid.
 
-    TGMB (arXiv 2401.05014, METHODS.md 5.1) reports a 2.851k-parameter
+    TGMB (arXiv 2401.05014, App. B.2 and D) reports a 2.851k-parameter
     translator built from "the first DoubleConv + OutConv of a U-Net"; with
     a 3-channel input (depth/NIR replicated) and width 16 that is exactly
     DoubleConv(3->16: conv3x3 no bias, BN, ReLU, twice) + OutConv (1x1 conv

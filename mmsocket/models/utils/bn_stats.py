@@ -72,7 +72,8 @@ class BNStatsRecorder:
     a forward hook on each ``BatchNorm2d`` of the backbone taking
     ``input[0].mean([0, 2, 3])`` and ``input[0].var([0, 2, 3],
     unbiased=False)``; the paper's "output of the BN layer" is wrong, see
-    METHODS.md §4.4) and by DeepInversion-style BN-statistics losses such as
+    docs/methods/socket.md#l_d-bn-moment-matching) and by
+    DeepInversion-style BN-statistics losses such as
     the data-free depth distillation's :math:`\\ell_{BN}` (teacher in eval
     mode, generated batch). It works whatever mode the layers are in.
 

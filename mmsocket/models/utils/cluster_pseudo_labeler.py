@@ -4,7 +4,8 @@
 All three methods cluster augmented, L2-normalised features [f, 1] around
 class centroids weighted by the current predictions, and differ only in the
 number of refinement rounds, the distance, and the class-set filter
-(METHODS.md sections 2, 3, 4.5). Storing per-source centroids and features
+(docs/methods/socket.md#pseudo-label-variants). Storing per-source
+centroids and features
 and assigning labels per batch with the current zeta covers them all: with
 one source and zeta = 1 the per-batch assignment equals SHOT's stored
 labels.

@@ -158,7 +158,8 @@ class SourceEncoders(nn.Module):
 class SourceMixer(nn.Module):
     """Learnable source weights zeta = sigmoid(w) / sum(sigmoid(w)).
 
-    DECISION's re-parametrisation, used by SOCKET's code (METHODS.md 4.2):
+    DECISION's re-parametrisation, used by SOCKET's code (see
+    docs/methods/socket.md#zeta-source-mixing-weights):
     it keeps zeta on the simplex without a projection step. With one source
     the weight is fixed at 1 and nothing is learned.
 
