@@ -1,5 +1,6 @@
 """Every paper setting is a config file that parses, names an existing
 source config's exported checkpoint, and sits in the table that cites it."""
+import copy
 import glob
 import itertools
 import os.path as osp
@@ -8,6 +9,7 @@ import pytest
 from mmengine.config import Config
 from toy_parts import load_tool
 
+from mmsocket.registry import MODELS
 from mmsocket.utils import default_work_dir
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -18,9 +20,9 @@ def rel(path: str) -> str:
     return osp.relpath(path, ROOT)
 
 
-def leaf_configs():
+def leaf_configs(pattern='configs/*/*/*.py'):
     out = []
-    for path in sorted(glob.glob(osp.join(ROOT, 'configs/*/*/*.py'))):
+    for path in sorted(glob.glob(osp.join(ROOT, pattern), recursive=True)):
         if '/_base_/' in path or '/tables/' in path:
             continue
         out.append(rel(path))
@@ -70,6 +72,52 @@ def test_every_leaf_parses_and_loads_an_exported_source(parsed):
             assert stream.ann_file == target, path
             assert stream.get('with_label', False) is False, path
     assert checked > 200
+
+
+def built_head(model_cfg) -> dict:
+    """The head a classifier config builds: its class count, the class count
+    its loss expects and the parameter shapes a strict load must match."""
+    head = MODELS.build(copy.deepcopy(model_cfg['head']))
+    return dict(
+        classes=head.fc.out_features,
+        loss_classes=getattr(head.loss_module, 'num_classes', None),
+        shapes={
+            k: tuple(v.shape)
+            for k, v in head.state_dict().items()
+        })
+
+
+def test_every_source_model_builds_the_head_of_the_checkpoint_it_loads():
+    # Built, not read by path: a leaf whose model base differs from its
+    # source config's (a 17-way head loading a 6-class export) fails a
+    # strict load at run time.
+    configs = {
+        p: Config.fromfile(osp.join(ROOT, p))
+        for p in leaf_configs('configs/**/*.py')
+        if not p.startswith(('configs/dfdd/', 'configs/tables/'))
+    }
+    heads = {
+        osp.join(default_work_dir(p), 'source.pth').replace('./', '', 1):
+        built_head(cfg.model)
+        for p, cfg in configs.items() if p.startswith('configs/source/')
+    }
+    checked, wrong = 0, []
+    for path, cfg in configs.items():
+        if 'sources' in cfg.model:
+            pairs = [(s.model, s.checkpoint) for s in cfg.model.sources]
+        elif cfg.get('load_from'):
+            pairs = [(cfg.model, cfg.load_from)]
+        else:
+            continue
+        for model, ckpt in pairs:
+            built, source = built_head(model), heads[ckpt]
+            checked += 1
+            if built != source:
+                wrong.append(f'{path}: builds {built["classes"]} classes, '
+                             f'{ckpt} has {source["classes"]}')
+    assert not wrong, '\n'.join(wrong)
+    # Every transfer, unadapted, TGMB and TGKT leaf (ablations included).
+    assert checked > 400
 
 
 def test_source_of_a_domain_trains_and_validates_on_that_domain(parsed):

@@ -81,7 +81,8 @@ DATA = dict(
         data='synthetic_rgb2depth.py',
         extra=('# CPU scale: 6 epochs over the 720 target images.\n'
                'train_cfg = dict(max_epochs=6, val_interval=6)\n')),
-    diml=dict(model='source_resnet50.py', data='diml_rgb2depth.py', extra=''),
+    diml=dict(
+        model='source_resnet50_6cls.py', data='diml_rgb2depth.py', extra=''),
 )
 SCHEDULE = dict(tgmb='tgmb_adversarial_15e.py', tgkt='transfer_sgd_15e.py')
 NAMES = dict(tgmb='TGMB', tgkt='TGKT')
@@ -261,7 +262,7 @@ def build() -> Dict[str, str]:
                 'rgb_to_nir',
                 'RGB-NIR Scene: RGB -> NIR', ['rgb'],
                 'rgb_nir_rgb2nir.py',
-                'source_resnet50.py',
+                'source_resnet50_6cls.py',
                 paper=paper.format(*PAPER_T3['rgb_nir'])))
         add(
             method, 'rgb_nir', 'nir_to_rgb',
@@ -272,7 +273,7 @@ def build() -> Dict[str, str]:
                 'RGB-NIR Scene: NIR -> RGB (T translates RGB into NIR-like '
                 'images)', ['nir'],
                 'rgb_nir_nir2rgb.py',
-                'source_resnet50.py',
+                'source_resnet50_6cls.py',
                 source_modality='nir'))
     return files
 

@@ -5,8 +5,8 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/diml/rgb_to_depth_ti_sunrgbd.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
-    '../../_base_/datasets/diml_rgb2depth.py',
+    '../../_base_/models/source_resnet50_6cls.py',
+    '../../_base_/methods/tgkt.py', '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]

@@ -5,8 +5,8 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/rgb_nir/nir_to_rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
-    '../../_base_/datasets/rgb_nir_nir2rgb.py',
+    '../../_base_/models/source_resnet50_6cls.py',
+    '../../_base_/methods/tgkt.py', '../../_base_/datasets/rgb_nir_nir2rgb.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]

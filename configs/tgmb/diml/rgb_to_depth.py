@@ -4,8 +4,8 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/diml/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgmb.py',
-    '../../_base_/datasets/diml_rgb2depth.py',
+    '../../_base_/models/source_resnet50_6cls.py',
+    '../../_base_/methods/tgmb.py', '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]

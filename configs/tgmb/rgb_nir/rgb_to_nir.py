@@ -4,8 +4,8 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/rgb_nir/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgmb.py',
-    '../../_base_/datasets/rgb_nir_rgb2nir.py',
+    '../../_base_/models/source_resnet50_6cls.py',
+    '../../_base_/methods/tgmb.py', '../../_base_/datasets/rgb_nir_rgb2nir.py',
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]
