@@ -24,7 +24,9 @@ setup(
     'knowledge transfer and data-free distillation',
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('configs', 'tools', 'tests', 'docs')),
+    # Only the library: `exclude=('tests', ...)` would still ship
+    # tests.test_engine and every other sub-package of tests/.
+    packages=find_packages(include=('mmsocket', 'mmsocket.*')),
     python_requires='>=3.9',
     install_requires=read_requirements('requirements/runtime.txt'),
     extras_require=dict(tests=read_requirements('requirements/tests.txt')),

@@ -7,7 +7,6 @@ from .checkpoint import (IncompleteCheckpointError, UnsafeCheckpointError,
                          register_checkpoint_safe_globals, safe_torch_load)
 from .dist import (cleanup_distributed, cpu_model_wrapper_cfg, init_cpu_dist,
                    is_accelerator_available, setup_distributed)
-from .experiment import prepare_config, read_result, run_config, write_result
 from .setup_env import register_all_modules
 from .work_dir import default_work_dir
 
@@ -18,6 +17,5 @@ __all__ = [
     'register_checkpoint_safe_globals', 'safe_torch_load',
     'cleanup_distributed', 'cpu_model_wrapper_cfg', 'init_cpu_dist',
     'is_accelerator_available', 'setup_distributed', 'register_all_modules',
-    'default_work_dir', 'prepare_config', 'read_result', 'run_config',
-    'write_result'
+    'default_work_dir'
 ]

@@ -106,6 +106,7 @@ def test_transfer_trains_and_reports_accuracy(source_ckpt, tmp_path, method):
     assert model.ti_bank_ready == (method == 'socket')
 
 
+@pytest.mark.slow
 def test_target_labels_do_not_influence_training(source_ckpt, tmp_path):
     """Permuting every target label in the annotation file changes nothing
     in the trained weights: no adaptation step can read them."""
@@ -135,6 +136,7 @@ def test_target_labels_do_not_influence_training(source_ckpt, tmp_path):
         assert torch.equal(states[0][key], states[1][key]), key
 
 
+@pytest.mark.slow
 def test_resume_restores_banks_and_continues(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     work = str(tmp_path / 'work')
@@ -168,6 +170,7 @@ def test_class_list_mismatch_is_refused(source_ckpt, tmp_path):
         Runner.from_cfg(cfg).train()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     torch.cuda.is_available(), reason='checks the CPU (gloo) path')
 def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
@@ -208,6 +211,7 @@ def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     assert 'accuracy/source_1' in proc.stdout
 
 
+@pytest.mark.slow
 def test_unadapted_config_evaluates_the_source_checkpoint(
         source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt

@@ -27,6 +27,7 @@ def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
     return cfg
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize('task', ['kv1_to_kv1', 'kv1+kv2_to_kv1'])
 def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     data_root, ckpt, num_classes = source_ckpt

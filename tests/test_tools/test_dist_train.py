@@ -2,12 +2,12 @@
 """Real 2-process distributed training on CPU (gloo) through torchrun."""
 import json
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
 import torch
-from toy_parts import REPO_ROOT, free_port, subprocess_env, write_toy_config
+from toy_parts import (REPO_ROOT, free_port, run_checked, subprocess_env,
+                       write_toy_config)
 
 # The venv's torchrun script; the same entry point as a module otherwise.
 _TORCHRUN_SCRIPT = osp.join(osp.dirname(sys.executable), 'torchrun')
@@ -18,15 +18,7 @@ PROBE = "custom_hooks = [dict(type='ToolsToyProbeHook')]\n"
 
 
 def _run(cmd, env, work_dir):
-    proc = subprocess.run(
-        cmd,
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=180)
-    assert proc.returncode == 0, proc.stdout[-5000:]
+    run_checked(cmd, cwd=REPO_ROOT, env=env)
     probes = []
     for rank in range(2):
         with open(osp.join(work_dir, f'probe_rank{rank}.json')) as f:
@@ -45,6 +37,7 @@ def _run(cmd, env, work_dir):
     return probes, ckpt
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     torch.cuda.is_available(), reason='checks the CPU (gloo) path')
 def test_dist_train_sh_default_wrapper(tmp_path):
@@ -65,6 +58,7 @@ def test_dist_train_sh_default_wrapper(tmp_path):
     assert 'net.0.weight' in ckpt['state_dict']
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     torch.cuda.is_available(), reason='checks the CPU (gloo) path')
 def test_torchrun_separate_wrapper_own_train_step(tmp_path):

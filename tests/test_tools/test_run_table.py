@@ -4,12 +4,10 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-from toy_parts import load_tool
 
+from mmsocket.apis import run_table
 from tests.fixtures import write_tiny_dataset
 from tests.test_engine.test_socket_runner import tiny
-
-run_table = load_tool('analysis/run_table')
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -88,10 +86,11 @@ def table(tmp_path_factory):
     return root, str(spec_path), paths
 
 
+@pytest.mark.slow
 def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
     root, spec, paths = table
     monkeypatch.chdir(root)
-    assert run_table.main([spec, '--seeds', '0', '1']) == 0
+    assert run_table(spec, seeds=[0, 1]) == 0
     out = capsys.readouterr().out
     assert '[source]' in out and osp.isfile('work_dirs/src/source.pth')
     work = root / 'work_dirs' / 'tables' / 'tiny_table'
@@ -112,14 +111,15 @@ def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
     assert '| Source | kv1 Unadapted | kv1 SHOT |' in md
     assert '2/2 cells complete' in md and "Paper (the authors' numbers)" in md
     # A second call finds every run done and trains nothing.
-    assert run_table.main([spec, '--seeds', '0', '1']) == 0
+    assert run_table(spec, seeds=[0, 1]) == 0
     out = capsys.readouterr().out
     assert '3 runs, 3 already done' in out and '[source]' not in out
     # --collect renders the same table without running anything.
-    assert run_table.main([spec, '--seeds', '0', '1', '--collect']) == 0
+    assert run_table(spec, seeds=[0, 1], collect=True) == 0
     assert (work / 'table.md').read_text() == md
 
 
+@pytest.mark.slow
 def test_failed_run_is_reported_and_others_kept(table, monkeypatch, capsys):
     root, spec, paths = table
     monkeypatch.chdir(root)
@@ -134,7 +134,7 @@ def test_failed_run_is_reported_and_others_kept(table, monkeypatch, capsys):
     bad_spec.write_text('\n'.join(
         f'{k} = {v!r}'
         for k, v in dict(spec_cfg.to_dict(), cells=cells).items()))
-    assert run_table.main([str(bad_spec), '--seeds', '0']) == 1
+    assert run_table(str(bad_spec), seeds=[0]) == 1
     out = capsys.readouterr().out
     assert 'FAILED' in out and '1 runs failed' in out
     err = root / 'work_dirs/tables/bad_table/broken/seed0/error.txt'
@@ -146,10 +146,27 @@ def test_failed_run_is_reported_and_others_kept(table, monkeypatch, capsys):
 def test_bad_filters_and_specs_give_clear_errors(table, tmp_path):
     _, spec, _ = table
     with pytest.raises(ValueError, match=r"rows \['kv9'\] not in"):
-        run_table.main([spec, '--rows', 'kv9', '--dry-run'])
+        run_table(spec, rows=['kv9'], dry_run=True)
     not_a_spec = tmp_path / 'x.py'
     not_a_spec.write_text('a = 1\n')
     with pytest.raises(ValueError, match='not a table spec'):
-        run_table.main([str(not_a_spec)])
+        run_table(str(not_a_spec))
     with pytest.raises(ValueError, match='0 <= i < n'):
-        run_table.main([spec, '--shard', '3/2'])
+        run_table(spec, shard='3/2')
+
+
+@pytest.mark.slow
+def test_cli_lists_the_runs(table, tmp_path):
+    """tools/analysis/run_table.py maps its options onto run_table."""
+    from toy_parts import run_checked
+    _, spec, _ = table
+    out = run_checked([
+        osp.join(ROOT, 'tools', 'analysis', 'run_table.py'), spec, '--seeds',
+        '0', '1', '--dry-run', '--work-dir',
+        str(tmp_path / 'empty')
+    ],
+                      cwd=str(tmp_path))
+    todo = [line for line in out.splitlines() if line[:4] == 'todo']
+    # Unadapted once (evaluation only), SHOT once per seed.
+    assert len(todo) == 3 and sum('seed 1' in t for t in todo) == 1
+    assert '3 runs; source models to train:' in out

@@ -1,5 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""tools/train.py and tools/test.py, run in-process on toy configs."""
+"""tools/train.py and tools/test.py: their options and what they do to a
+config (mmsocket.apis.runner_args) in-process on toy configs, and the real
+scripts once as subprocesses."""
 import json
 import os
 import os.path as osp
@@ -9,12 +11,12 @@ import uuid
 import pytest
 import torch
 from mmengine.config import Config
-from toy_parts import load_tool, write_toy_config
+from toy_parts import REPO_ROOT, run_checked, write_toy_config
 
+import mmsocket.apis.runner_args as runner_args
 import mmsocket.utils.dist as dist_utils
-
-train_tool = load_tool('train')
-test_tool = load_tool('test')
+from mmsocket.apis import (build_runner, merge_test_args, merge_train_args,
+                           parse_test_args, parse_train_args, report_metrics)
 
 
 def _unique_name(argv):
@@ -24,16 +26,25 @@ def _unique_name(argv):
 
 
 def _train(argv):
-    return train_tool.main(_unique_name(argv))
+    """What tools/train.py does, without a launcher."""
+    args = parse_train_args(_unique_name(argv))
+    runner = build_runner(merge_train_args(Config.fromfile(args.config), args))
+    runner.train()
+    return runner
 
 
 def _test(argv):
-    return test_tool.main(_unique_name(argv))
+    """What tools/test.py does, without a launcher."""
+    args = parse_test_args(_unique_name(argv))
+    runner = build_runner(merge_test_args(Config.fromfile(args.config), args))
+    metrics = runner.test()
+    report_metrics(metrics, args)
+    return metrics
 
 
 def _merged(config, argv):
-    args = train_tool.parse_args([config, *argv])
-    return train_tool.merge_args(Config.fromfile(config), args)
+    args = parse_train_args([config, *argv])
+    return merge_train_args(Config.fromfile(config), args)
 
 
 def _load(path):
@@ -99,11 +110,11 @@ def test_cfg_options_and_cli_merging(tmp_path, monkeypatch):
 def test_amp(tmp_path, monkeypatch):
     single = write_toy_config(str(tmp_path / 'single.py'))
     two = write_toy_config(str(tmp_path / 'two.py'), 'two_optim')
-    monkeypatch.setattr(train_tool, 'is_accelerator_available', lambda: False)
+    monkeypatch.setattr(runner_args, 'is_accelerator_available', lambda: False)
     with pytest.raises(SystemExit, match='--amp needs a GPU'):
         _merged(single, ['--amp'])
 
-    monkeypatch.setattr(train_tool, 'is_accelerator_available', lambda: True)
+    monkeypatch.setattr(runner_args, 'is_accelerator_available', lambda: True)
     cfg = _merged(single, ['--amp'])
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
@@ -170,8 +181,7 @@ def test_auto_resume_skips_truncated_checkpoint(tmp_path):
 def test_auto_resume_without_checkpoint_starts_from_scratch(tmp_path):
     config = write_toy_config(str(tmp_path / 'toy.py'))
     work_dir = str(tmp_path / 'work')
-    args = train_tool.parse_args([config, '--work-dir', work_dir, '--resume'])
-    cfg = train_tool.merge_args(Config.fromfile(config), args)
+    cfg = _merged(config, ['--work-dir', work_dir, '--resume'])
     assert cfg.resume is False and cfg.get('load_from') is None
 
 
@@ -239,3 +249,51 @@ def test_copy_of_work_dir_resumes(tmp_path):
     _train([config, '--work-dir', moved, '--resume'])
     assert os.stat(osp.join(moved, 'epoch_1.pth')).st_mtime_ns == epoch1_stamp
     assert _load(osp.join(moved, 'epoch_2.pth'))['meta']['epoch'] == 2
+
+
+def test_dump_results_joins_every_evaluator_form():
+    """--out-item pred appends DumpResults to a single metric, a list of
+    metrics and an Evaluator dict alike."""
+    dump = dict(type='DumpResults', out_file_path='p.pkl')
+    acc = dict(type='ToolsToyAccuracy')
+    forms = [(acc, [acc, dump]), ([acc], [acc, dump]),
+             (dict(type='Evaluator',
+                   metrics=acc), dict(type='Evaluator', metrics=[acc, dump]))]
+    for evaluator, expected in forms:
+        cfg = Config(dict(test_evaluator=evaluator))
+        runner_args.add_dump_results(cfg, 'p.pkl')
+        got = cfg.test_evaluator
+        got = got.to_dict() if hasattr(got,
+                                       'to_dict') else [dict(x) for x in got]
+        assert got == expected
+
+
+def test_test_args_refuse_a_bad_out_before_loading_anything(tmp_path):
+    with pytest.raises(SystemExit, match='must end with'):
+        parse_test_args(['missing.py', '--out', 'metrics.txt'])
+    with pytest.raises(SystemExit, match='pred dumps a .pkl'):
+        parse_test_args(
+            ['missing.py', '--out', 'p.json', '--out-item', 'pred'])
+
+
+@pytest.mark.slow
+def test_train_and_test_scripts(tmp_path):
+    """The scripts themselves, as a user runs them."""
+    config = write_toy_config(str(tmp_path / 'toy.py'))
+    work_dir = str(tmp_path / 'work')
+
+    def run(*argv):
+        return run_checked(list(argv), cwd=str(tmp_path))
+
+    run(
+        osp.join(REPO_ROOT, 'tools', 'train.py'), config, '--work-dir',
+        work_dir, '--cfg-options', 'train_cfg.max_epochs=1')
+    out = str(tmp_path / 'metrics.json')
+    printed = run(
+        osp.join(REPO_ROOT, 'tools', 'test.py'), config,
+        osp.join(work_dir, 'epoch_1.pth'), '--work-dir', work_dir, '--out',
+        out)
+    with open(out) as f:
+        dumped = json.load(f)
+    assert set(dumped) == {'toy/accuracy'}
+    assert f'toy/accuracy: {dumped["toy/accuracy"]}' in printed

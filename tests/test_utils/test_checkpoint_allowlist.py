@@ -16,9 +16,10 @@ from mmengine.hooks import Hook
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import Runner, load_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
-from toy_parts import load_tool, write_toy_config
+from toy_parts import write_toy_config
 
 import mmsocket  # noqa: F401
+from mmsocket import apis
 from mmsocket.registry import HOOKS
 from mmsocket.utils import IncompleteCheckpointError, UnsafeCheckpointError
 from mmsocket.utils import checkpoint as ckpt_utils
@@ -208,16 +209,21 @@ def test_tools_refuse_unsafe_checkpoint(tmp_path):
     torch.save(dict(state_dict={}, meta=dict(x=RunsCode(marker))), evil)
     config = write_toy_config(str(tmp_path / 'toy.py'))
     name = f'experiment_name={uuid.uuid4().hex}'
+    # What tools/test.py and tools/train.py do with these options.
+    args = apis.parse_test_args([
+        config, evil, '--work-dir',
+        str(tmp_path / 'w1'), '--cfg-options', name
+    ])
     with pytest.raises(UnsafeCheckpointError, match='system'):
-        load_tool('test').main([
-            config, evil, '--work-dir',
-            str(tmp_path / 'w1'), '--cfg-options', name
-        ])
+        apis.build_runner(apis.merge_test_args(Config.fromfile(config),
+                                               args)).test()
+    args = apis.parse_train_args([
+        config, '--resume', evil, '--work-dir',
+        str(tmp_path / 'w2'), '--cfg-options', name + '2'
+    ])
     with pytest.raises(UnsafeCheckpointError, match='system'):
-        load_tool('train').main([
-            config, '--resume', evil, '--work-dir',
-            str(tmp_path / 'w2'), '--cfg-options', name + '2'
-        ])
+        apis.build_runner(
+            apis.merge_train_args(Config.fromfile(config), args)).train()
     assert not marker.exists()
 
 

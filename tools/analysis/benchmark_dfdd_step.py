@@ -5,110 +5,20 @@
         python tools/analysis/benchmark_dfdd_step.py \
         --scales cpu --rounds 20
 
-Variants, all on the same weights and the same batch (simulated images
-with semantic maps, random here), each with the same Adam optimizers:
-
-* ``dfdd``: ``DFDD.train_step`` as shipped (preprocessing, object mixing,
-  G, teacher forward on x' (no grad) and on G(x_hat) (BN moments recorded,
-  graph kept for G), student on both, Hu loss, two backward passes, two
-  optimizer steps).
-* ``bare``: the least any implementation of Algorithm 1 must compute, with
-  trivial losses (``mean``) and no hooks: preprocessing; teacher forward on
-  x' without grad; G forward; teacher forward on G's output and backward
-  into G; student forward+backward on x' and on G's output; two optimizer
-  steps.
-* ``kd_ood``: ``DFDD`` configured as KD-OOD (for scale).
-* parts: ``teacher_fwd`` (no grad), ``teacher_fwd_bwd`` (backward to the
-  input), ``student_fwd_bwd``, ``g_fwd_bwd``: one forward(+backward) each.
-
-Timing: all variants run round-robin, one iteration each per round, in an
-order rotated every round; the ratio is the median over rounds of
+Variants (``dfdd``, ``bare``, ``kd_ood`` and the networks' parts; what each
+does: ``mmsocket/apis/benchmark/dfdd_step.py``) run on the same weights and
+the same batch, round-robin, one iteration each per round, in an order
+rotated every round; the ratio is the median over rounds of
 ``t_variant / t_bare`` within the round, so load from other jobs hits both
 sides. Run it under the heavy lock: figures measured outside it are not
 valid.
 """
 import argparse
-import logging
-import os.path as osp
-import statistics
-import sys
-import time
 
-import torch
-from mmengine.config import Config
-from mmengine.logging import MMLogger
-from mmengine.optim import OptimWrapper, OptimWrapperDict
-from mmengine.structures import BaseDataElement
-
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-from mmsocket.registry import MODELS  # noqa: E402
-from mmsocket.utils import register_all_modules  # noqa: E402
-
-SCALES = dict(
-    cpu=dict(
-        teacher='depth_mff_resnet18_w16',
-        student='depth_mff_resnet18_w8',
-        generator=16,
-        size=(48, 64),
-        batch=8),
-    # Table II pair 4 (ResNet-50 -> ResNet-18 MFF nets) at 228x304, batch 8,
-    # as configs/dfdd/nyu/dfdd_mff-r50_mff-r18_scenenet.py
-    paper=dict(
-        teacher='depth_mff_resnet50',
-        student='depth_mff_resnet18',
-        generator=32,
-        size=(228, 304),
-        batch=8),
-)
+from mmsocket.apis.benchmark.dfdd_step import SCALES, benchmark_dfdd_step
 
 
-def dfdd_model(spec) -> dict:
-    nets = []
-    for key in ('teacher', 'student'):
-        cfg = Config.fromfile(f'configs/_base_/models/{spec[key]}.py')
-        net = cfg[spec[key].replace('depth_', '')]
-        net.backbone.pop('init_cfg', None)  # random weights: timing only
-        nets.append(net)
-    return dict(
-        type='DFDD',
-        teacher=nets[0],
-        student=nets[1],
-        generator=dict(
-            type='TransformationNet', base_channels=spec['generator']))
-
-
-def make_batch(size, batch, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    h, w = size
-    return dict(
-        inputs=[
-            torch.randint(0, 256, (3, h, w), dtype=torch.uint8, generator=g)
-            for _ in range(batch)
-        ],
-        data_samples=[
-            BaseDataElement(gt_sem=torch.randint(0, 8, (h, w), generator=g))
-            for _ in range(batch)
-        ])
-
-
-def adam(module):
-    return OptimWrapper(
-        torch.optim.Adam(module.parameters(), lr=1e-4, weight_decay=1e-4))
-
-
-def build(cfg_model, **override):
-    torch.manual_seed(0)
-    cfg = dict(cfg_model, teacher_ckpt=None, **override)
-    model = MODELS.build(cfg)
-    model.train()
-    wrappers = dict(student=adam(model.student))
-    if model.generator is not None:
-        wrappers['generator'] = adam(model.generator)
-    return model, OptimWrapperDict(**wrappers)
-
-
-def main():
+def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
         '--scales', nargs='+', default=['cpu'], choices=list(SCALES))
@@ -120,91 +30,8 @@ def main():
         default=3,
         help='rounds at paper scale (1 warm-up round)')
     parser.add_argument('--threads', type=int, default=None)
-    args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    register_all_modules()
-    MMLogger.get_current_instance().setLevel(logging.ERROR)
-    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
-    for scale in args.scales:
-        spec = SCALES[scale]
-        cfg_model = dfdd_model(spec)
-        model, wrappers = build(cfg_model)
-        ood, ood_wrappers = build(
-            cfg_model, generator=None, mixing=None, mixed_term=False)
-        ood.student.load_state_dict(model.student.state_dict())
-        data = make_batch(spec['size'], spec['batch'])
-        pre = model.data_preprocessor(data, True)['inputs']
-        teacher, student, gen = model.teacher, model.student, model.generator
-
-        def dfdd():
-            model.train_step(data, wrappers)
-
-        def kd_ood():
-            ood.train_step(data, ood_wrappers)
-
-        def bare():
-            x = model.data_preprocessor(data, True)['inputs']
-            with torch.no_grad():
-                teacher(x)
-            gx = gen(x)
-            teacher(gx).mean().backward()
-            student(x).mean().backward()
-            student(gx.detach()).mean().backward()
-            wrappers['generator'].step()
-            wrappers['student'].step()
-            wrappers['generator'].zero_grad()
-            wrappers['student'].zero_grad()
-
-        def teacher_fwd():
-            with torch.no_grad():
-                teacher(pre)
-
-        def teacher_fwd_bwd():
-            x = pre.clone().requires_grad_(True)
-            teacher(x).mean().backward()
-
-        def student_fwd_bwd():
-            student(pre).mean().backward()
-            student.zero_grad()
-
-        def g_fwd_bwd():
-            gen(pre).mean().backward()
-            gen.zero_grad()
-
-        variants = dict(
-            bare=bare,
-            dfdd=dfdd,
-            kd_ood=kd_ood,
-            teacher_fwd=teacher_fwd,
-            teacher_fwd_bwd=teacher_fwd_bwd,
-            student_fwd_bwd=student_fwd_bwd,
-            g_fwd_bwd=g_fwd_bwd)
-        names = list(variants)
-        rounds = args.rounds if scale != 'paper' else args.paper_rounds
-        warmup = args.warmup if scale != 'paper' else 1
-        for _ in range(warmup):
-            for fn in variants.values():
-                fn()
-        times = {n: [] for n in names}
-        for r in range(rounds):
-            order = names[r % len(names):] + names[:r % len(names)]
-            for n in order:
-                t0 = time.perf_counter()
-                variants[n]()
-                times[n].append(time.perf_counter() - t0)
-        print(f'\n## {scale}: {spec["teacher"]} -> {spec["student"]}, '
-              f'G width {spec["generator"]}, batch {spec["batch"]}, '
-              f'{spec["size"][1]}x{spec["size"][0]}, {rounds} rounds')
-        print('| variant | median s/it | ratio vs bare (median of '
-              'same-round ratios) |')
-        print('|---|---|---|')
-        for n in names:
-            ratio = statistics.median(a / b
-                                      for a, b in zip(times[n], times['bare']))
-            print(f'| {n} | {statistics.median(times[n]):.4f} | '
-                  f'{ratio:.3f} |')
+    return parser.parse_args()
 
 
 if __name__ == '__main__':
-    main()
+    benchmark_dfdd_step(**vars(parse_args()))

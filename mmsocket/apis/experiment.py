@@ -1,7 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Run one config end to end in this process and keep its final metrics.
 
-The grid runner (``tools/analysis/run_table.py``) and the quick start run
+The grid runner (:mod:`mmsocket.apis.grid`) and the quick starts run
 hundreds of short trainings back to back. Starting a fresh interpreter for
 each would cost more than many of the runs themselves, so they share one
 process; this module holds what that needs: a unique experiment name per run
@@ -18,9 +18,42 @@ from typing import Dict, Optional
 
 from mmengine.config import Config
 
-from .atomic_backend import atomic_write
+from ..utils.atomic_backend import atomic_write
 
 RESULT_FILE = 'result.json'
+
+
+def repo_root() -> str:
+    """The source checkout this package runs from (it holds ``configs/``).
+
+    Config paths of tables and quick starts (``configs/...``) are relative
+    to it, so the tools work from any directory of an editable install.
+    """
+    return osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def find_config(config: str) -> str:
+    """``config`` as given if it exists, else relative to :func:`repo_root`
+    (table specs and quick starts name ``configs/...`` that way)."""
+    if osp.isfile(config):
+        return config
+    path = osp.join(repo_root(), config)
+    if not osp.isfile(path):
+        raise FileNotFoundError(
+            f'config {config} not found (nor {path}); configs ship with the '
+            'source tree: run from a clone installed with `pip install -e .`'
+            ', or pass the path of an existing config')
+    return path
+
+
+def load_config(config: str, cfg_options: Optional[dict] = None) -> Config:
+    """Load ``config`` (see :func:`find_config`) and merge ``cfg_options``
+    into it."""
+    path = find_config(config)
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
 
 
 def prepare_config(cfg: Config,

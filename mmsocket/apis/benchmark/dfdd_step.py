@@ -1,0 +1,194 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Time one DFDD iteration beside the bare work of its networks.
+
+Variants, all on the same weights and the same batch (simulated images
+with semantic maps, random here), each with the same Adam optimizers:
+
+* ``dfdd``: ``DFDD.train_step`` as shipped (preprocessing, object mixing,
+  G, teacher forward on x' (no grad) and on G(x_hat) (BN moments recorded,
+  graph kept for G), student on both, Hu loss, two backward passes, two
+  optimizer steps).
+* ``bare``: the least any implementation of Algorithm 1 must compute, with
+  trivial losses (``mean``) and no hooks: preprocessing; teacher forward on
+  x' without grad; G forward; teacher forward on G's output and backward
+  into G; student forward+backward on x' and on G's output; two optimizer
+  steps.
+* ``kd_ood``: ``DFDD`` configured as KD-OOD (for scale).
+* parts: ``teacher_fwd`` (no grad), ``teacher_fwd_bwd`` (backward to the
+  input), ``student_fwd_bwd``, ``g_fwd_bwd``: one forward(+backward) each.
+
+Timing is interleaved (:mod:`.interleave`): the ratio is the median over
+rounds of ``t_variant / t_bare`` within the round.
+"""
+import logging
+import os.path as osp
+import time
+from typing import Callable, Dict, Optional, Sequence
+
+import torch
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.optim import OptimWrapper, OptimWrapperDict
+from mmengine.structures import BaseDataElement
+
+from ...registry import MODELS
+from ...utils import register_all_modules
+from ..experiment import repo_root
+from ..table_format import markdown_table
+from .interleave import interleaved_rounds, median, median_ratio
+
+SCALES = dict(
+    cpu=dict(
+        teacher='depth_mff_resnet18_w16',
+        student='depth_mff_resnet18_w8',
+        generator=16,
+        size=(48, 64),
+        batch=8),
+    # Table II pair 4 (ResNet-50 -> ResNet-18 MFF nets) at 228x304, batch 8,
+    # as configs/dfdd/nyu/dfdd_mff-r50_mff-r18_scenenet.py
+    paper=dict(
+        teacher='depth_mff_resnet50',
+        student='depth_mff_resnet18',
+        generator=32,
+        size=(228, 304),
+        batch=8),
+)
+
+
+def dfdd_model(spec) -> dict:
+    nets = []
+    for key in ('teacher', 'student'):
+        cfg = Config.fromfile(
+            osp.join(repo_root(), f'configs/_base_/models/{spec[key]}.py'))
+        net = cfg[spec[key].replace('depth_', '')]
+        net.backbone.pop('init_cfg', None)  # random weights: timing only
+        nets.append(net)
+    return dict(
+        type='DFDD',
+        teacher=nets[0],
+        student=nets[1],
+        generator=dict(
+            type='TransformationNet', base_channels=spec['generator']))
+
+
+def make_batch(size, batch, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    h, w = size
+    return dict(
+        inputs=[
+            torch.randint(0, 256, (3, h, w), dtype=torch.uint8, generator=g)
+            for _ in range(batch)
+        ],
+        data_samples=[
+            BaseDataElement(gt_sem=torch.randint(0, 8, (h, w), generator=g))
+            for _ in range(batch)
+        ])
+
+
+def adam(module):
+    return OptimWrapper(
+        torch.optim.Adam(module.parameters(), lr=1e-4, weight_decay=1e-4))
+
+
+def build(cfg_model, **override):
+    torch.manual_seed(0)
+    cfg = dict(cfg_model, teacher_ckpt=None, **override)
+    model = MODELS.build(cfg)
+    model.train()
+    wrappers = dict(student=adam(model.student))
+    if model.generator is not None:
+        wrappers['generator'] = adam(model.generator)
+    return model, OptimWrapperDict(**wrappers)
+
+
+def variants(spec: dict) -> Dict[str, Callable[[], None]]:
+    """The variants of one scale, built on shared weights and one batch."""
+    cfg_model = dfdd_model(spec)
+    model, wrappers = build(cfg_model)
+    ood, ood_wrappers = build(
+        cfg_model, generator=None, mixing=None, mixed_term=False)
+    ood.student.load_state_dict(model.student.state_dict())
+    data = make_batch(spec['size'], spec['batch'])
+    pre = model.data_preprocessor(data, True)['inputs']
+    teacher, student, gen = model.teacher, model.student, model.generator
+
+    def dfdd():
+        model.train_step(data, wrappers)
+
+    def kd_ood():
+        ood.train_step(data, ood_wrappers)
+
+    def bare():
+        x = model.data_preprocessor(data, True)['inputs']
+        with torch.no_grad():
+            teacher(x)
+        gx = gen(x)
+        teacher(gx).mean().backward()
+        student(x).mean().backward()
+        student(gx.detach()).mean().backward()
+        wrappers['generator'].step()
+        wrappers['student'].step()
+        wrappers['generator'].zero_grad()
+        wrappers['student'].zero_grad()
+
+    def teacher_fwd():
+        with torch.no_grad():
+            teacher(pre)
+
+    def teacher_fwd_bwd():
+        x = pre.clone().requires_grad_(True)
+        teacher(x).mean().backward()
+
+    def student_fwd_bwd():
+        student(pre).mean().backward()
+        student.zero_grad()
+
+    def g_fwd_bwd():
+        gen(pre).mean().backward()
+        gen.zero_grad()
+
+    return dict(
+        bare=bare,
+        dfdd=dfdd,
+        kd_ood=kd_ood,
+        teacher_fwd=teacher_fwd,
+        teacher_fwd_bwd=teacher_fwd_bwd,
+        student_fwd_bwd=student_fwd_bwd,
+        g_fwd_bwd=g_fwd_bwd)
+
+
+def benchmark_dfdd_step(scales: Sequence[str] = ('cpu', ),
+                        rounds: int = 20,
+                        warmup: int = 3,
+                        paper_rounds: int = 3,
+                        threads: Optional[int] = None) -> None:
+    """Time every variant of each scale and print a table per scale (the
+    paper scale runs ``paper_rounds`` rounds after one warm-up round)."""
+    if threads:
+        torch.set_num_threads(threads)
+    register_all_modules()
+    MMLogger.get_current_instance().setLevel(logging.ERROR)
+    print(f'torch {torch.__version__}, threads {torch.get_num_threads()}')
+    for scale in scales:
+        spec = SCALES[scale]
+        fns = variants(spec)
+        n = rounds if scale != 'paper' else paper_rounds
+
+        def timed(name, _round):
+            t0 = time.perf_counter()
+            fns[name]()
+            return time.perf_counter() - t0
+
+        times = interleaved_rounds(timed, list(fns), n,
+                                   warmup if scale != 'paper' else 1)
+        print(f'\n## {scale}: {spec["teacher"]} -> {spec["student"]}, '
+              f'G width {spec["generator"]}, batch {spec["batch"]}, '
+              f'{spec["size"][1]}x{spec["size"][0]}, {n} rounds')
+        print('\n'.join(
+            markdown_table([
+                'variant', 'median s/it',
+                'ratio vs bare (median of same-round ratios)'
+            ], [[
+                name, f'{median(times[name]):.4f}',
+                f'{median_ratio(times[name], times["bare"]):.3f}'
+            ] for name in fns])))

@@ -1,0 +1,275 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""The variants of the SOCKET step benchmark, on identical weights and data.
+
+``bare``
+    The work any training of these networks must do, with SOCKET's data
+    flow but no SOCKET losses: the target-modality data preprocessor on the
+    TR batch, every encoder (backbone + bottleneck) and its frozen head ->
+    logits, loss = sum over sources of ``logits.mean()``, backward; the
+    preprocessor on the TI batch, every encoder -> features, loss = sum
+    over sources of ``features.mean()``, backward; one optimizer step and
+    ``zero_grad`` (the same ``OptimWrapper(SGD)`` calls as SOCKET). Built
+    with ``bn_moment_loss=None``, so no BN hooks exist.
+``socket``
+    ``SOCKET.train_step`` with the method's config
+    (``configs/_base_/methods/socket.py``): BN-input statistics recording,
+    L_IM + L_pl + L_d, first backward, TI forward, L_TI, second backward,
+    one optimizer step.
+``socket_nobn``
+    ``SOCKET.train_step`` built with ``bn_moment_loss=None`` (no BN hooks,
+    no L_d): isolates the cost of the BN-statistics term.
+``socket_1bwd``
+    SOCKET's losses summed and backpropagated in ONE backward after both
+    forwards, so the TR and TI graphs are alive at once (the official
+    code's memory behaviour), to show what the two-backward step saves.
+``socket_varmean``
+    ``SOCKET.train_step`` with the BN-input moments captured the way the
+    library did before ``bn_stats.channel_moments`` (BN's own statistics
+    kernel + one fused backward pass) replaced it:
+    ``var, mean = torch.var_mean(x, dims != 1, correction=0)``. The
+    benchmark patches ``BNStatsRecorder`` in its own subprocess only (and
+    only for the recorders of this variant's model), so the table shows the
+    before/after of that optimisation side by side.
+
+Banks (TI feature bank, pseudo-label features/centroids) are random
+buffers: the periodic passes that fill them are not part of an iteration.
+Source weights are random (same seed everywhere, checked by a checksum).
+"""
+import contextlib
+import os.path as osp
+import time
+
+from ..experiment import repo_root
+
+SCALES = {
+    'cpu':
+    dict(
+        model_cfg='configs/_base_/models/source_resnet18_narrow.py',
+        net='ResNet-18 narrow',
+        size=64,
+        batch=32,
+        iters=15,
+        warmup=3),
+    'paper':
+    dict(
+        model_cfg='configs/_base_/models/source_resnet50.py',
+        net='ResNet-50',
+        size=224,
+        batch=32,
+        iters=5,
+        warmup=1),
+}
+METHOD_CFG = 'configs/_base_/methods/socket.py'
+VARIANTS = ('bare', 'socket', 'socket_varmean', 'socket_nobn', 'socket_1bwd')
+PHASES = ('fwd_tr', 'bwd_1', 'fwd_ti', 'bwd_2', 'step', 'other')
+GIB = 1024**3
+
+
+@contextlib.contextmanager
+def varmean_bn_stats_recorder():
+    """While active, new BNStatsRecorders capture the BN-input moments with
+    ``torch.var_mean`` (the capture the library used before
+    ``channel_moments``) instead of :func:`bn_stats.channel_moments`; same
+    checks and bookkeeping as the library's hook. The hook is a closure made
+    at construction, so recorders built before or after (the ``socket``
+    variant in the same timing process) keep the library's capture."""
+    import torch
+
+    from mmsocket.models.utils import bn_stats
+
+    def _make_hook(self, index):
+
+        def hook(layer, inputs, output):
+            if not self._recording or layer is not self._layers[index]:
+                return
+            if self._slots[index] is not None:
+                raise RuntimeError(f'BN layer {self._layer_names[index]} '
+                                   'fired twice within one record()')
+            x = inputs[0]
+            if x.dim() < 2:
+                raise RuntimeError(f'BN layer {self._layer_names[index]}: '
+                                   f'input of shape {tuple(x.shape)}')
+            var, mean = torch.var_mean(
+                x, dim=[0] + list(range(2, x.dim())), correction=0)
+            self._slots[index] = (mean, var)
+
+        return hook
+
+    original = bn_stats.BNStatsRecorder._make_hook
+    bn_stats.BNStatsRecorder._make_hook = _make_hook
+    try:
+        yield
+    finally:
+        bn_stats.BNStatsRecorder._make_hook = original
+
+
+def make_data(spec: dict, n_batches: int):
+    """The TR/TI batches (uint8 CHW images), the same in every process."""
+    import torch
+    from mmpretrain.structures import DataSample
+    scale = SCALES[spec['scale']]
+    batch, size = scale['batch'], scale['size']
+    gen = torch.Generator().manual_seed(spec['seed'] + 1)
+
+    def stream(b: int) -> dict:
+        return dict(
+            inputs=[
+                torch.randint(
+                    0, 256, (3, size, size), generator=gen, dtype=torch.uint8)
+                for _ in range(batch)
+            ],
+            data_samples=[
+                DataSample(metainfo=dict(sample_idx=b * batch + i))
+                for i in range(batch)
+            ])
+
+    batches = [dict(target=stream(b), ti=stream(b)) for b in range(n_batches)]
+    checksum = int(
+        sum(
+            int(x.sum()) for d in batches for s in d.values()
+            for x in s['inputs']))
+    return batches, checksum
+
+
+class StepBench:
+    """One variant: its model, optimizer and ``step(data)``, instrumented
+    for the per-phase breakdown."""
+
+    def __init__(self, spec: dict, variant: str, bank_size: int) -> None:
+        import torch
+        from mmengine.config import Config
+        from mmengine.optim import OptimWrapper
+
+        from mmsocket.models.utils import ClusterPseudoLabeler
+        from mmsocket.registry import MODELS
+        scale = SCALES[spec['scale']]
+        S = spec['sources']
+        self.variant = variant
+
+        src = Config.fromfile(osp.join(repo_root(), scale['model_cfg']))
+        src = src.source_model.to_dict()
+        src['backbone'].pop('init_cfg', None)  # no download: random init
+        cfg = Config.fromfile(osp.join(repo_root(),
+                                       METHOD_CFG)).model.to_dict()
+        cfg['sources'] = [dict(model=src, checkpoint=None) for _ in range(S)]
+        if variant in ('bare', 'socket_nobn'):
+            cfg['bn_moment_loss'] = None
+        torch.manual_seed(spec['seed'])
+        ctx = (
+            varmean_bn_stats_recorder()
+            if variant == 'socket_varmean' else contextlib.nullcontext())
+        with ctx:
+            model = MODELS.build(cfg)
+        model.train()
+        self.model = model
+        self.weight_sum = float(
+            sum(p.double().sum() for p in model.encoders.parameters()))
+        self.num_bn_layers = sum(len(r) for r in model.bn_recorders)
+
+        gen = torch.Generator().manual_seed(spec['seed'] + 2)
+        K = model.num_classes
+        model.ti_bank = torch.randn(S, bank_size, 256, generator=gen)
+        model.pl_features = ClusterPseudoLabeler.augment(
+            torch.randn(S, bank_size, 256, generator=gen))
+        model.pl_centroids = torch.randn(S, K, 257, generator=gen)
+        model.pl_labelset = torch.ones(S, K, dtype=torch.bool)
+
+        marks = self.marks = []  # (kind, seconds) of the current iteration
+
+        class TimedOptimWrapper(OptimWrapper):
+
+            def backward(self, loss, **kwargs):
+                t = time.perf_counter()
+                super().backward(loss, **kwargs)
+                marks.append(('bwd', time.perf_counter() - t))
+
+            def step(self, **kwargs):
+                t = time.perf_counter()
+                super().step(**kwargs)
+                marks.append(('step', time.perf_counter() - t))
+
+            def zero_grad(self, **kwargs):
+                t = time.perf_counter()
+                super().zero_grad(**kwargs)
+                marks.append(('step', time.perf_counter() - t))
+
+        params = [p for p in model.parameters() if p.requires_grad]
+        self.optim_wrapper = TimedOptimWrapper(
+            torch.optim.SGD(
+                params,
+                lr=1e-3,
+                momentum=0.9,
+                weight_decay=1e-3,
+                nesterov=True))
+        fwd_start = []
+        model.encoders.register_forward_pre_hook(
+            lambda *_: fwd_start.append(time.perf_counter()))
+        model.encoders.register_forward_hook(lambda *_: marks.append(
+            ('fwd', time.perf_counter() - fwd_start.pop())))
+
+    def step(self, data) -> None:
+        if self.variant == 'bare':
+            self._bare_step(data)
+        elif self.variant == 'socket_1bwd':
+            self._one_backward_step(data)
+        else:
+            self.model.train_step(data, self.optim_wrapper)
+
+    def _bare_step(self, data) -> None:
+        model, ow = self.model, self.optim_wrapper
+        tr = model.data_preprocessor(data['target'], True)
+        with ow.optim_context(model):
+            feats = model.encoders(tr['inputs'])
+            loss = sum(lg.mean() for lg in model._logits(feats))
+        ow.backward(loss)
+        ti = model.data_preprocessor(data['ti'], True)
+        with ow.optim_context(model):
+            loss = sum(f.mean() for f in model.encoders(ti['inputs']))
+        ow.update_params(loss)
+
+    def _one_backward_step(self, data) -> None:
+        # SOCKET.train_step's losses, summed: one backward after both
+        # forwards, the TR graph (with its BN statistics) alive during TI.
+        from mmsocket.models.utils import mix
+        model, ow = self.model, self.optim_wrapper
+        target = model.data_preprocessor(data['target'], True)
+        indices = model._indices(target['data_samples'])
+        with ow.optim_context(model):
+            with model._record_bn():
+                feats = model.encoders(target['inputs'])
+            logits = model._logits(feats)
+            zeta = model.mixer()
+            mixed = mix(logits, zeta)
+            losses = dict(loss_im=model.info_max_loss(mixed))
+            labels = model.batch_pseudo_labels(indices, zeta)
+            losses['loss_pl'] = model.pseudo_label_loss(mixed, labels)
+            losses['loss_bn'] = model.bn_moment_loss(
+                [rec.stats for rec in model.bn_recorders],
+                model._source_bn_stats(), zeta)
+            ti = model.data_preprocessor(data['ti'], True)
+            ti_idx = model._indices(ti['data_samples'])
+            ti_feats = model.encoders(ti['inputs'])
+            bank = [b.to(ti_feats[0]) for b in model.ti_bank[:, ti_idx]]
+            losses['loss_ti'] = model.ti_feature_loss(ti_feats, bank,
+                                                      model.mixer())
+            loss, _ = model.parse_losses(losses)
+        ow.update_params(loss)
+
+    def timed_step(self, data):
+        """Run one iteration; returns (wall s, process CPU s, phases)."""
+        self.marks.clear()
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        self.step(data)
+        dt = time.perf_counter() - t0
+        dc = time.process_time() - c0
+        fwd = [s for k, s in self.marks if k == 'fwd']
+        bwd = [s for k, s in self.marks if k == 'bwd']
+        ph = dict(
+            fwd_tr=fwd[0],
+            fwd_ti=fwd[1] if len(fwd) > 1 else 0.0,
+            bwd_1=bwd[0],
+            bwd_2=bwd[1] if len(bwd) > 1 else 0.0,
+            step=sum(s for k, s in self.marks if k == 'step'))
+        ph['other'] = dt - sum(ph.values())
+        return dt, dc, ph

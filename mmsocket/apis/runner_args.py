@@ -1,0 +1,312 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""The options of ``tools/train.py`` and ``tools/test.py`` and how they
+change a config (mmpretrain's tools, with our work-dir rule, safe resume,
+AMP for multi-optimizer configs and CPU-aware dataloader defaults).
+
+The tools stay scripts a user reads top to bottom: parse, merge into the
+config, build the Runner, train or test. The parsing and merging live here,
+shared by both and importable by the tests.
+"""
+import argparse
+import contextlib
+import os
+import os.path as osp
+from typing import Optional, Sequence
+
+from mmengine.config import Config, ConfigDict, DictAction
+from mmengine.logging import print_log
+
+from ..utils import (cleanup_distributed, default_work_dir,
+                     find_latest_checkpoint, is_accelerator_available,
+                     setup_distributed)
+
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+OUT_EXTENSIONS = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
+
+
+# ----------------------------------------------------------------- parsing
+def _parser(description: str, config_help: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('config', help=config_help)
+    return parser
+
+
+def _add_shared_args(parser: argparse.ArgumentParser, amp_help: str) -> None:
+    """The options both tools have (after their own)."""
+    parser.add_argument('--amp', action='store_true', help=amp_help)
+    parser.add_argument(
+        '--no-pin-memory',
+        action='store_true',
+        help='disable pin_memory in the dataloaders')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, as key=value pairs merged '
+        'into it before the other options apply. A list value is written '
+        'key="[a,b]" or key=a,b; nested lists/tuples as '
+        'key="[(a,b),(c,d)]". Quotes are needed and spaces are not allowed.')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    # torch.distributed.launch passes --local-rank; torchrun sets LOCAL_RANK.
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def _finish(parser: argparse.ArgumentParser,
+            argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def parse_train_args(argv: Optional[Sequence[str]] = None):
+    """The options of ``tools/train.py``."""
+    parser = _parser('Train a model', 'train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from the given checkpoint; without a value, resume '
+        'from the latest complete checkpoint in the work directory')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate checkpoints during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the learning rate by the actual batch size over '
+        '`auto_scale_lr.base_batch_size`')
+    parser.add_argument(
+        '--no-persistent-workers',
+        action='store_true',
+        help='disable persistent_workers in the dataloaders')
+    _add_shared_args(
+        parser, 'enable automatic-mixed-precision training (needs a GPU)')
+    return _finish(parser, argv)
+
+
+def parse_test_args(argv: Optional[Sequence[str]] = None):
+    """The options of ``tools/test.py``; a bad ``--out`` is refused here,
+    before anything is built."""
+    parser = _parser('Test (and eval) a model from a checkpoint',
+                     'test config file path')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='checkpoint file; defaults to the config\'s load_from (the '
+        'unadapted configs name their source model there)')
+    parser.add_argument(
+        '--work-dir',
+        help='the directory to save the file containing evaluation metrics')
+    parser.add_argument(
+        '--out',
+        help='dump the metrics (or, with --out-item pred, the predictions) '
+        'to this file; .json, .yaml/.yml or .pkl')
+    parser.add_argument(
+        '--out-item',
+        choices=['metrics', 'pred'],
+        default='metrics',
+        help='what --out holds. Defaults to metrics.')
+    _add_shared_args(
+        parser, 'test under autocast (fp16 on GPU; bf16 on CPU, where '
+        'mmengine\'s autocast supports only bfloat16)')
+    args = _finish(parser, argv)
+    if args.out is not None:
+        ext = osp.splitext(args.out)[1]
+        if ext not in OUT_EXTENSIONS:
+            raise SystemExit(f'error: --out must end with .json, .yaml, '
+                             f'.yml or .pkl, got {args.out!r}')
+        if args.out_item == 'pred' and ext not in ('.pkl', '.pickle'):
+            raise SystemExit('error: --out-item pred dumps a .pkl file')
+    return args
+
+
+# ----------------------------------------------------------------- merging
+def _merge_common(cfg: Config, args) -> None:
+    """``--cfg-options`` first (the dedicated flags then win and see the
+    final config), the default scope, and the work dir: CLI > config file >
+    ``./work_dirs/<path below configs/>``."""
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.setdefault('default_scope', 'mmsocket')
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = default_work_dir(args.config)
+
+
+def enable_amp(cfg: Config) -> None:
+    """Switch the optimizer wrapper(s) to ``AmpOptimWrapper``.
+
+    A single wrapper (``optim_wrapper.optimizer`` is set) gets the type
+    itself. A multi-optimizer config (a ``constructor`` plus one sub-dict per
+    optimizer) gets it on every sub-wrapper, so the constructor still builds
+    an ``OptimWrapperDict``.
+    """
+    if not is_accelerator_available():
+        raise SystemExit(
+            'error: --amp needs a GPU (or NPU/MLU/MUSA): mmengine\'s '
+            'AmpOptimWrapper supports no CPU training. Run without --amp on '
+            'this machine.')
+
+    def to_amp(wrapper: ConfigDict, name: str) -> None:
+        current = wrapper.get('type', 'OptimWrapper')
+        if current not in ('OptimWrapper', 'AmpOptimWrapper'):
+            raise SystemExit(f'error: --amp only converts OptimWrapper, but '
+                             f'{name}.type is {current!r}')
+        wrapper.type = 'AmpOptimWrapper'
+        wrapper.setdefault('loss_scale', 'dynamic')
+
+    optim_wrapper = cfg.optim_wrapper
+    if 'optimizer' in optim_wrapper:
+        to_amp(optim_wrapper, 'optim_wrapper')
+        return
+    subs = [(k, v) for k, v in optim_wrapper.items()
+            if isinstance(v, dict) and 'optimizer' in v]
+    if not subs:
+        raise SystemExit('error: --amp found no optimizer in optim_wrapper')
+    for name, sub in subs:
+        to_amp(sub, f'optim_wrapper.{name}')
+
+
+def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
+    """``'auto'``: the latest *complete* checkpoint of the work dir (mmengine's
+    own lookup trusts ``last_checkpoint`` blindly); a path: that one."""
+    if resume == 'auto':
+        latest = find_latest_checkpoint(cfg.work_dir)
+        if latest is None:
+            print_log(
+                f'No checkpoint to resume in {cfg.work_dir}; training from '
+                'scratch.',
+                logger='current')
+            cfg.resume = False
+        else:
+            cfg.resume = True
+            cfg.load_from = latest
+    elif resume is not None:
+        cfg.resume = True
+        cfg.load_from = resume
+
+
+def dataloader_defaults(cfg: Config,
+                        keys: Sequence[str] = LOADERS,
+                        pin_memory: bool = True,
+                        persistent_workers: bool = True) -> None:
+    """mmpretrain's dataloader defaults, where the config leaves them open.
+
+    Pinning only helps (and only works quietly) with a GPU; persistent
+    workers need workers. ``pin_memory``/``persistent_workers`` False force
+    them off.
+    """
+    for key in keys:
+        if cfg.get(key, None) is None:
+            continue
+        loader = ConfigDict(collate_fn=dict(type='default_collate'))
+        loader.update(cfg[key])
+        if not pin_memory:
+            loader.pin_memory = False
+        else:
+            loader.setdefault('pin_memory', is_accelerator_available())
+        if persistent_workers is not None:
+            if not persistent_workers or not loader.get('num_workers', 0):
+                loader.persistent_workers = False
+            else:
+                loader.setdefault('persistent_workers', True)
+        cfg[key] = loader
+
+
+def merge_train_args(cfg: Config, args) -> Config:
+    """Merge the options of :func:`parse_train_args` into ``cfg``."""
+    _merge_common(cfg, args)
+    if args.no_validate:
+        cfg.val_cfg = None
+        cfg.val_dataloader = None
+        cfg.val_evaluator = None
+    if args.amp:
+        enable_amp(cfg)
+    resolve_resume(cfg, args.resume)
+    if args.auto_scale_lr:
+        if 'base_batch_size' not in cfg.get('auto_scale_lr', {}):
+            raise SystemExit('error: --auto-scale-lr needs '
+                             '`auto_scale_lr.base_batch_size` in the config')
+        cfg.auto_scale_lr.enable = True
+    dataloader_defaults(
+        cfg,
+        pin_memory=not args.no_pin_memory,
+        persistent_workers=not args.no_persistent_workers)
+    return cfg
+
+
+def add_dump_results(cfg: Config, out_file: str) -> None:
+    """Append mmengine's ``DumpResults`` (the predictions, as a pickle) to
+    the test evaluator, whatever form the evaluator takes."""
+    dump = dict(type='DumpResults', out_file_path=out_file)
+    evaluator = cfg.test_evaluator
+    if isinstance(evaluator, (list, tuple)):
+        cfg.test_evaluator = [*evaluator, dump]
+    elif 'metrics' in evaluator:
+        metrics = evaluator.metrics
+        metrics = metrics if isinstance(metrics, list) else [metrics]
+        evaluator.metrics = [*metrics, dump]
+    else:
+        cfg.test_evaluator = [evaluator, dump]
+
+
+def merge_test_args(cfg: Config, args) -> Config:
+    """Merge the options of :func:`parse_test_args` into ``cfg``."""
+    _merge_common(cfg, args)
+    if args.checkpoint is not None:
+        cfg.load_from = args.checkpoint
+    if not cfg.get('load_from'):
+        raise ValueError(f'No checkpoint to test: pass one after the config '
+                         f'or set load_from in {args.config}')
+    # Testing only loads weights; never resume a training state.
+    cfg.resume = False
+    if args.amp:
+        cfg.test_cfg = cfg.get('test_cfg', None) or ConfigDict()
+        cfg.test_cfg.fp16 = True
+    if args.out and args.out_item == 'pred':
+        add_dump_results(cfg, args.out)
+    dataloader_defaults(
+        cfg, ('test_dataloader', ),
+        pin_memory=not args.no_pin_memory,
+        persistent_workers=None)
+    return cfg
+
+
+# ----------------------------------------------------------------- running
+def build_runner(cfg: Config):
+    """mmengine's Runner, or the config's ``runner_type``."""
+    if 'runner_type' not in cfg:
+        from mmengine.runner import Runner
+        return Runner.from_cfg(cfg)
+    from ..registry import RUNNERS
+    return RUNNERS.build(cfg)
+
+
+@contextlib.contextmanager
+def launched(cfg: Config, launcher: str):
+    """Open the process group of ``launcher`` for the body (before the
+    Runner: on CPU it is a gloo group and the DDP wrapper gets no CUDA
+    device ids), and close it after, even on an error."""
+    initialized = setup_distributed(cfg, launcher)
+    try:
+        yield
+    finally:
+        cleanup_distributed(initialized)
+
+
+def report_metrics(metrics: dict, args) -> None:
+    """Print the test metrics; dump them with ``--out`` (``--out-item
+    metrics``)."""
+    import mmengine
+    print('\n'.join(f'{k}: {v}' for k, v in metrics.items()))
+    if args.out and args.out_item == 'metrics':
+        mmengine.dump(metrics, args.out)

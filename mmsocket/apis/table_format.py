@@ -1,0 +1,44 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""Markdown tables and ``mean ± std`` cells, the one way every tool prints
+its results."""
+from typing import Iterable, List, Sequence
+
+import numpy as np
+
+
+def markdown_table(headers: Sequence[str],
+                   rows: Iterable[Sequence]) -> List[str]:
+    """The lines of a markdown table (cells formatted with ``str``)."""
+    lines = [
+        '| ' + ' | '.join(str(h) for h in headers) + ' |',
+        '|' + '---|' * len(headers)
+    ]
+    lines += ['| ' + ' | '.join(str(c) for c in row) + ' |' for row in rows]
+    return lines
+
+
+def mean_std(values: Sequence[float],
+             digits: int = 2,
+             ddof: int = 0,
+             single: bool = False) -> str:
+    """``mean ± std`` of ``values`` with ``digits`` decimals.
+
+    Args:
+        values: The per-seed values; empty gives ``'—'``.
+        digits (int): Decimals. Defaults to 2.
+        ddof (int): 0 for the population std (what the quick starts and
+            ``run_table`` report), 1 for the sample std. Defaults to 0.
+        single (bool): Print a single value without ``± std`` (a sample std
+            of one value does not exist). Defaults to False.
+    """
+    v = np.asarray(values, dtype=float)
+    if not len(v):
+        return '—'
+    if single and len(v) == 1:
+        return f'{v[0]:.{digits}f}'
+    return f'{v.mean():.{digits}f} ± {v.std(ddof=ddof):.{digits}f}'
+
+
+def per_seed(values: Sequence[float], digits: int = 2) -> str:
+    """``a / b / c``: every seed's value."""
+    return ' / '.join(f'{x:.{digits}f}' for x in values)

@@ -1,0 +1,129 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""A paper table from the ``result.json`` files of its runs.
+
+Rows = the spec's rows, columns = column x method, mean ± std over seeds,
+the paper's numbers beside them and which method beats which, measured and
+published.
+"""
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .experiment import read_result
+from .table_format import markdown_table, mean_std
+from .table_spec import TableSpec, run_dir
+
+Key = Tuple[str, str, str]  # (row, column, method)
+
+
+def cell_values(cell: dict, seeds: Sequence[int], work_root: str, metric: str,
+                test_only: Dict[str, bool]) -> Optional[np.ndarray]:
+    """Per-seed values of a cell (mean over its configs), or None if any
+    run is missing. Evaluation-only configs ran once, under the first seed.
+    """
+    per_seed = []
+    for seed in seeds:
+        values = []
+        for config in cell['configs']:
+            s = seeds[0] if test_only[config] else seed
+            result = read_result(run_dir(work_root, config, s))
+            if result is None:
+                return None
+            if metric not in result['metrics']:
+                raise KeyError(f'{metric} not among the metrics of '
+                               f'{config}: {sorted(result["metrics"])}')
+            values.append(result['metrics'][metric])
+        per_seed.append(float(np.mean(values)))
+    return np.array(per_seed)
+
+
+def _grid(spec: TableSpec, heads: List[Tuple[str, str]], get,
+          fmt) -> List[str]:
+    """One table: a row per spec row, a column per (column, method), and an
+    Average row when there are several rows."""
+
+    def head_text(c, m):
+        return c if len(spec.methods) == 1 else f'{c} {m}'
+
+    rows, cols = [], {h: [] for h in heads}
+    for r in spec.rows:
+        row = []
+        for c, m in heads:
+            v = get((r, c, m))
+            row.append('—' if v is None else fmt(v))
+            if v is not None:
+                cols[(c, m)].append(np.mean(v))
+        rows.append([r] + row)
+    if len(spec.rows) > 1:
+        rows.append(['Average'] + [
+            f'{np.mean(cols[h]):.1f}' if len(cols[h]) ==
+            len(spec.rows) else '—' for h in heads
+        ])
+    return markdown_table([spec.row_title] + [head_text(*h) for h in heads],
+                          rows)
+
+
+def _orderings(methods: Sequence[str], values: Dict[Key, np.ndarray],
+               paper: Dict[Key, float]) -> List[str]:
+    """For consecutive methods a, b: in how many cells b beats a."""
+    out = []
+    for a, b in zip(methods, methods[1:]):
+        for name, src in (('measured', values), ('paper', paper)):
+            keys = [k for k in src if k[2] == b and (k[0], k[1], a) in src]
+            if not keys:
+                continue
+            wins = sum(
+                np.mean(src[k]) > np.mean(src[(k[0], k[1], a)]) for k in keys)
+            gain = np.mean([
+                np.mean(src[k]) - np.mean(src[(k[0], k[1], a)]) for k in keys
+            ])
+            out.append(f'- {name}: {b} > {a} in {wins}/{len(keys)} cells, '
+                       f'mean gain {gain:+.1f} points')
+    return out
+
+
+def render_table(spec: TableSpec, seeds: Sequence[int], work_root: str,
+                 test_only: Dict[str, bool]) -> dict:
+    """The markdown table (``markdown``) and the finished cells
+    (``cells``: per-seed values, mean, std and the paper's value)."""
+    values: Dict[Key, np.ndarray] = {}
+    paper: Dict[Key, float] = {}
+    for cell in spec.cells:
+        key = (cell['row'], cell['column'], cell['method'])
+        v = cell_values(cell, seeds, work_root, spec.metric, test_only)
+        if v is not None:
+            values[key] = v
+        if 'paper' in cell:
+            paper[key] = cell['paper']
+    present = {(x['row'], x['column'], x['method']) for x in spec.cells}
+    heads = [(c, m) for c in spec.columns for m in spec.methods
+             if any((r, c, m) in present for r in spec.rows)]
+
+    out = [
+        f'## {spec.title}', '',
+        f'Measured: mean ± std over seeds {list(seeds)} ({spec.metric} %; '
+        'std with ddof=0).', ''
+    ]
+    out += _grid(spec, heads, values.get, lambda v: mean_std(v, 1))
+    if paper:
+        out += ['', f'Paper ({spec.paper_note}):', '']
+        out += _grid(spec, heads, paper.get, lambda v: f'{v:.1f}')
+    out += [
+        '', 'Orderings (cells where the later method beats the earlier):', ''
+    ]
+    out += _orderings(spec.methods, values, paper)
+    done = sum(1 for c in spec.cells
+               if (c['row'], c['column'], c['method']) in values)
+    out += ['', f'{done}/{len(spec.cells)} cells complete.']
+    return dict(
+        markdown='\n'.join(out) + '\n',
+        cells=[
+            dict(
+                row=r,
+                column=c,
+                method=m,
+                values=v.tolist(),
+                mean=float(v.mean()),
+                std=float(v.std()),
+                paper=paper.get((r, c, m))) for (r, c, m), v in values.items()
+        ])

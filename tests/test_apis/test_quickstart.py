@@ -1,0 +1,98 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""The quick-start pipelines: how they edit the configs, which runs they
+plan, and their tables (the format the README quotes)."""
+import os.path as osp
+
+import pytest
+
+from mmsocket.apis import Quickstart, TGKTQuickstart, load_config
+
+
+def test_quickstart_table_format():
+    qs = Quickstart(seeds=[0, 1, 2])
+    qs.results = {
+        'Unadapted': [15.42] * 3,
+        'SHOT': [19.31, 18.61, 19.58],
+        'SOCKET': [33.19, 31.94, 29.03]
+    }
+    assert qs.table() == '\n'.join([
+        'Synthetic benchmark, kv1 RGB -> kv1 depth, top-1 accuracy (%) '
+        'over seeds [0, 1, 2]', '', '| method | mean ± std | per seed |',
+        '|---|---|---|',
+        '| Unadapted | 15.42 ± 0.00 | 15.42 / 15.42 / 15.42 |',
+        '| SHOT | 19.17 ± 0.41 | 19.31 / 18.61 / 19.58 |',
+        '| SOCKET | 31.39 ± 1.74 | 33.19 / 31.94 / 29.03 |'
+    ])
+
+
+def test_quickstart_points_configs_at_its_data(tmp_path):
+    qs = Quickstart(data='my_data', domain='kv2', quick=True, seeds=[4])
+    assert qs.work_dir == 'work_dirs/quickstart_quick'
+    run = qs.run_of('socket/synthetic/kv1_to_kv1.py', 'socket_seed4', 4)
+    assert run.work_dir == osp.join('work_dirs/quickstart_quick',
+                                    'socket_seed4')
+    cfg = run.build_config()
+    streams = cfg.train_dataloader.dataset.streams
+    for ds in [
+            *(s for s in streams.values() if s), cfg.test_dataloader.dataset
+    ]:
+        assert ds.data_root == 'my_data'
+    # The target domain's files; the shared TI pairs stay.
+    assert streams.target.ann_file.startswith('annotations/kv2_')
+    assert cfg.test_dataloader.dataset.ann_file.startswith('annotations/kv2_')
+    assert streams.ti.ann_file == 'annotations/ti.json'
+    assert cfg.train_cfg.max_epochs == 1
+    assert cfg.randomness.seed == 4
+    assert cfg.custom_hooks[-1] == dict(
+        type='ProgressBarHook', desc='socket_seed4', keys=('loss', ))
+
+
+def test_tgkt_plan_loads_the_translator_of_the_same_seed():
+    qs = TGKTQuickstart(seeds=[0, 1], work_dir='w')
+    unadapted, runs = qs.plan('kv1 + kv2 -> kv1', ['a.pth', 'b.pth'])
+    assert [(s, row) for s, row, _ in runs
+            ] == [(s, row) for s in (0, 1)
+                  for row in ('DECISION', 'SOCKET', 'TGMB', 'TGKT')]
+    by = {(s, row): run for s, row, run in runs}
+    for seed in (0, 1):
+        tgkt, tgmb = by[(seed, 'TGKT')], by[(seed, 'TGMB')]
+        assert tgkt.needs == (tgmb, )
+        assert tgmb.work_dir == f'w/kv1+kv2_tgmb_seed{seed}'
+        cfg = tgkt.build_config()
+        assert cfg.model.translator_checkpoint == osp.join(
+            tgmb.work_dir, 'tgmb.pth')
+        assert [s.checkpoint for s in cfg.model.sources] == ['a.pth', 'b.pth']
+    # Unadapted: the SOCKET config with its training removed.
+    cfg = unadapted.build_config()
+    assert unadapted.config == 'configs/socket/synthetic/kv1+kv2_to_kv1.py'
+    assert cfg.train_dataloader is None and cfg.optim_wrapper is None
+    assert cfg.custom_hooks == []
+    with pytest.raises(ValueError, match='unknown'):
+        TGKTQuickstart(settings=['kv9 -> kv1'])
+
+
+def test_tgkt_table_format():
+    qs = TGKTQuickstart(seeds=[0, 1])
+    qs.results = {
+        'kv1 -> kv1': {
+            'Unadapted': [10.0, 10.0],
+            'TGKT': [20.0, 22.0]
+        },
+        'kv1 + kv2 -> kv1': {
+            'Unadapted': [12.0, 12.0]
+        }
+    }
+    assert qs.table() == '\n'.join([
+        'Synthetic benchmark, RGB source(s) -> kv1 depth, top-1 accuracy '
+        '(%), mean ± std over seeds [0, 1]', '',
+        '| method | kv1 -> kv1 | kv1 + kv2 -> kv1 |', '|---|---|---|',
+        '| Unadapted | 10.00 ± 0.00 | 12.00 ± 0.00 |',
+        '| TGKT | 21.00 ± 1.00 | — |', '', 'Per seed:', '',
+        '- kv1 -> kv1, Unadapted: 10.00 / 10.00',
+        '- kv1 -> kv1, TGKT: 20.00 / 22.00',
+        '- kv1 + kv2 -> kv1, Unadapted: 12.00 / 12.00'
+    ])
+    # The configs the plan names exist.
+    _, runs = qs.plan('kv1 -> kv1', ['a.pth'])
+    for _, _, run in runs:
+        load_config(run.config)

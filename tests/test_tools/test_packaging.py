@@ -1,0 +1,42 @@
+# Copyright (c) mmsocket contributors. All rights reserved.
+"""What `pip wheel .` ships: the library, not the tests."""
+import shutil
+import sys
+import zipfile
+
+import pytest
+from toy_parts import REPO_ROOT, run_checked
+
+
+@pytest.mark.slow
+def test_wheel_ships_only_mmsocket(tmp_path):
+    # A clean copy: a stale build/ of the checkout would go into the wheel.
+    src = tmp_path / 'src'
+    shutil.copytree(
+        REPO_ROOT,
+        src,
+        ignore=shutil.ignore_patterns('.git', 'data', 'work_dirs', 'build',
+                                      'dist', '*.egg-info', '__pycache__',
+                                      '.venv', '.pytest_cache'))
+    out = tmp_path / 'wheel'
+    run_checked([
+        sys.executable, '-m', 'pip', 'wheel', '.', '--no-deps',
+        '--no-build-isolation', '-q', '-w',
+        str(out)
+    ],
+                cwd=str(src),
+                timeout=600)
+    wheels = list(out.glob('mmsocket-*.whl'))
+    assert len(wheels) == 1, list(out.iterdir())
+    with zipfile.ZipFile(wheels[0]) as whl:
+        names = whl.namelist()
+    top = {
+        n.split('/')[0]
+        for n in names if not n.split('/')[0].endswith(('.dist-info', '.data'))
+    }
+    assert top == {'mmsocket'}
+    # The whole library is there, configs and tests are not.
+    assert 'mmsocket/apis/__init__.py' in names
+    assert 'mmsocket/models/__init__.py' in names
+    assert not any(
+        n.startswith(('tests/', 'configs/', 'tools/')) for n in names)
