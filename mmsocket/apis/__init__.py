@@ -6,8 +6,9 @@ and how they change a config (:mod:`.runner_args`), the in-process runner
 of grids and quick starts (:mod:`.experiment`, :mod:`.runs`), table specs,
 grid running and table rendering (:mod:`.table_spec`, :mod:`.grid`,
 :mod:`.table_render`, :mod:`.table_format`), the quick-start pipelines and
-the analysis tools. The step benchmarks are in :mod:`.benchmark`, imported
-on use.
+the analysis tools. The step benchmarks (:mod:`.benchmark`) and the config
+generator with its settings table (:mod:`.paper_configs`) are imported on
+use.
 """
 from .depth_baselines import depth_baselines, format_depth_baselines
 from .depth_grid import depth_grid
@@ -28,10 +29,6 @@ from .table_render import cell_values, render_table
 from .table_spec import TableSpec, is_test_only, plan_runs, run_dir
 from .transfer_matrix import format_transfer_matrix, transfer_matrix
 from .translation_grid import translation_grid
-
-# The settings table every config family is written from lives in
-# `paper_configs` (the config generator's module, from its own branch):
-# import it here, `from . import paper_configs`, once it is in the tree.
 
 __all__ = [
     'depth_baselines', 'format_depth_baselines', 'depth_grid', 'DFDDTable',

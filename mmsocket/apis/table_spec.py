@@ -88,7 +88,7 @@ def plan_runs(
                 except FileNotFoundError as e:
                     raise FileNotFoundError(
                         f'{config} (a cell of {spec.path}) does not exist; '
-                        'run tools/misc/generate_paper_configs.py') from e
+                        'run tools/misc/generate_configs.py') from e
             for seed in seeds[:1] if test_only[config] else seeds:
                 if (config, seed) not in runs:
                     runs[(config, seed)] = Run(

@@ -6,7 +6,6 @@ mmpretrain class uses, so a config in the ``mmsocket`` scope can name them.
 Configs load this module with ``custom_imports=dict(imports=['toy_parts'])``;
 the tests put this folder on ``sys.path``/``PYTHONPATH``.
 """
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -238,21 +237,6 @@ class ToolsToyProbeHook(Hook):
                 osp.join(runner.work_dir, f'probe_rank{runner.rank}.json'),
                 'w') as f:
             json.dump(info, f)
-
-
-def load_tool(name: str):
-    """Import ``tools/<name>.py`` as a module (to call its ``main``).
-
-    Only the config generators' test still loads a tool this way; every
-    other test imports :mod:`mmsocket.apis` or runs the script as a
-    subprocess. Remove this once the generators live in the package.
-    """
-    path = osp.join(REPO_ROOT, 'tools', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(
-        'mmsocket_tool_' + name.replace('/', '_'), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def subprocess_env(*extra_paths: str) -> dict:

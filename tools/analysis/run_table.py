@@ -2,7 +2,7 @@
 """Run every config of a paper table over seeds and print the table.
 
 A table spec (``configs/tables/*.py``, written by
-``tools/misc/generate_paper_configs.py``) says which configs fill which
+``tools/misc/generate_configs.py``) says which configs fill which
 cell. This script trains the source models the table needs if their
 checkpoints are missing, runs each (config, seed) once (a config shared by
 two cells or two tables runs once), and prints the paper-style table: rows =
