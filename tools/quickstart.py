@@ -21,7 +21,7 @@ import numpy as np
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmsocket.datasets.synthetic import generate_transfer_benchmark
+from mmsocket.synthetic import generate_transfer_benchmark
 from mmsocket.utils import prepare_config, register_all_modules, run_config
 
 CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')

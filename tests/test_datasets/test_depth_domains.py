@@ -8,10 +8,9 @@ import numpy as np
 import pytest
 
 from mmsocket.datasets import DepthDataset
-from mmsocket.datasets.synthetic import (DEPTH_DOMAIN_STYLES, OBJECT_CLASSES,
-                                         generate_depth_domains,
-                                         render_depth_sample)
-from mmsocket.datasets.synthetic.depth_domains import depth_sample_seed
+from mmsocket.synthetic import (DEPTH_DOMAIN_STYLES, OBJECT_CLASSES,
+                                generate_depth_domains, render_depth_sample)
+from mmsocket.synthetic.depth_domains import depth_sample_seed
 
 TINY = dict(n_real_train=4, n_real_test=2, n_sim=4, size=(32, 24), workers=1)
 

@@ -1,6 +1,5 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Tests of the procedural synthetic benchmark (renderer, sensors, writer)."""
-import importlib.util
 import json
 import os.path as osp
 from pathlib import Path
@@ -9,17 +8,14 @@ import cv2
 import numpy as np
 import pytest
 
-from mmsocket.datasets.synthetic import (OBJECT_CLASSES, SCENE_CLASSES,
-                                         SENSORS, TI_CLASSES, TR_CLASSES,
-                                         generate_transfer_benchmark,
-                                         get_sensor, render_sample,
-                                         sample_seed, summarize)
-from mmsocket.datasets.synthetic.renderer import (Box, Camera, Cylinder,
-                                                  Material, PointLight, Room,
-                                                  Scene, SceneObject, Sphere,
-                                                  render)
+from mmsocket.synthetic import (OBJECT_CLASSES, SCENE_CLASSES, SENSORS,
+                                TI_CLASSES, TR_CLASSES,
+                                generate_transfer_benchmark, get_sensor,
+                                render_sample, sample_seed, summarize)
+from mmsocket.synthetic.renderer import (Box, Camera, Cylinder, Material,
+                                         PointLight, Room, Scene, SceneObject,
+                                         Sphere, render)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = dict(n_tr_per_class=2, n_ti_per_class=2, n_test_per_class=1)
 FEW_TR = ['bathroom', 'corridor', 'office']
 FEW_TI = ['bedroom', 'stairs']
@@ -336,13 +332,9 @@ def test_idempotent_and_refuses_foreign(tmp_path):
 
 
 def test_cli(tmp_path, capsys):
-    path = osp.join(ROOT, 'tools', 'dataset_converters',
-                    'generate_synthetic.py')
-    spec = importlib.util.spec_from_file_location('generate_synthetic', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from tools.dataset_converters.generate_synthetic import main
     out = str(tmp_path / 'cli')
-    tool.main([
+    main([
         '--out', out, '--n-tr', '1', '--n-ti', '1', '--n-test', '0',
         '--domains', 'kv1', '--tr-classes', 'kitchen', 'lab', '--ti-classes',
         'gym', '--workers', '1'

@@ -10,9 +10,11 @@ import argparse
 import sys
 import time
 
-from mmsocket.datasets.synthetic.transfer_benchmark import (
-    DEFAULT_DOMAINS, DEFAULT_N_TEST, DEFAULT_N_TI, DEFAULT_N_TR,
-    generate_transfer_benchmark, summarize)
+from mmsocket.synthetic.transfer_benchmark import (DEFAULT_DOMAINS,
+                                                   DEFAULT_N_TEST,
+                                                   DEFAULT_N_TI, DEFAULT_N_TR,
+                                                   generate_transfer_benchmark,
+                                                   summarize)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

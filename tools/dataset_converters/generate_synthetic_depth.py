@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from mmsocket.datasets.synthetic.depth_domains import (DEFAULT_DEPTH_SIZE,
-                                                       generate_depth_domains)
+from mmsocket.synthetic.depth_domains import (DEFAULT_DEPTH_SIZE,
+                                              generate_depth_domains)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

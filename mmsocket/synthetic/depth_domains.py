@@ -61,6 +61,9 @@ __all__ = [
 
 #: Bump whenever the output for given parameters changes.
 DEPTH_DOMAINS_VERSION = 1
+#: The generator's name in ``meta.json``, kept from the module's former
+#: path so earlier outputs still match (see ``transfer_benchmark``).
+DEPTH_DOMAINS_NAME = 'mmsocket.datasets.synthetic.depth_domains'
 #: Default image size (W, H): 4:3 like NYU-v2 and SceneNet.
 DEFAULT_DEPTH_SIZE: Tuple[int, int] = (80, 60)
 _SPLITS = {'train': 1, 'test': 2}
@@ -400,7 +403,7 @@ def generate_depth_domains(out_dir: str,
 
     classes = list(OBJECT_CLASSES)
     generator = normalise_json({
-        'name': 'mmsocket.datasets.synthetic.depth_domains',
+        'name': DEPTH_DOMAINS_NAME,
         'version': DEPTH_DOMAINS_VERSION,
         'seed': int(seed),
         'n_real_train': counts['real', 'train'],

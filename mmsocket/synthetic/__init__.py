@@ -1,5 +1,8 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""Procedural synthetic multi-modal scenes (numpy + OpenCV only).
+"""Offline generators of synthetic multi-modal data (numpy + OpenCV only).
+
+Nothing at training time imports this package: it writes data roots that
+:mod:`mmsocket.datasets` reads.
 
 * :mod:`.renderer` -- scene description and a vectorised ray caster that
   outputs aligned RGB, depth, NIR, semantic and instance maps;
