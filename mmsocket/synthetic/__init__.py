@@ -4,8 +4,11 @@
 Nothing at training time imports this package: it writes data roots that
 :mod:`mmsocket.datasets` reads.
 
-* :mod:`.renderer` -- scene description and a vectorised ray caster that
-  outputs aligned RGB, depth, NIR, semantic and instance maps;
+* :mod:`.scene` -- the scene description (materials, shapes, objects,
+  room, lights) and the pinhole camera;
+* :mod:`.renderer` -- a vectorised ray caster (:mod:`.intersect`,
+  :mod:`.textures`) that outputs aligned RGB, depth, NIR, semantic and
+  instance maps;
 * :mod:`.scene_classes` -- indoor scene classes (layout + appearance);
 * :mod:`.sensors` -- the kv1 / kv2 / realsense / xtion sensor models;
 * :mod:`.transfer_benchmark` -- writes the cross-modal transfer benchmark
@@ -17,8 +20,9 @@ Nothing at training time imports this package: it writes data roots that
 """
 from .depth_domains import (DEPTH_DOMAIN_STYLES, DepthDomainStyle,
                             generate_depth_domains, render_depth_sample)
-from .renderer import (TEXTURES, Box, Camera, Cylinder, Material, PointLight,
-                       Room, Scene, SceneObject, Sphere, render)
+from .renderer import render
+from .scene import (TEXTURES, Box, Camera, Cylinder, Material, PointLight,
+                    Room, Scene, SceneObject, Sphere)
 from .scene_classes import (OBJECT_CLASSES, PALETTES, SCENE_CLASSES,
                             TI_CLASSES, TR_CLASSES, ObjectSpec, Palette,
                             SceneClass, get_scene_class)

@@ -49,7 +49,8 @@ import numpy as np
 from .generation import (PNG_PARAMS, dump_json, finish_output_dir,
                          normalise_json, prepare_output_dir, run_tasks,
                          stable_key)
-from .renderer import Material, Scene, render
+from .renderer import render
+from .scene import Material, Scene
 from .scene_classes import OBJECT_CLASSES, SCENE_CLASSES, get_scene_class
 from .sensors import SensorModel
 

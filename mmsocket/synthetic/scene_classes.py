@@ -27,8 +27,8 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .renderer import (Box, Camera, Cylinder, Material, PointLight, Room,
-                       Scene, SceneObject, Sphere)
+from .scene import (Box, Camera, Cylinder, Material, PointLight, Room, Scene,
+                    SceneObject, Sphere)
 
 __all__ = [
     'OBJECT_CLASSES', 'Palette', 'PALETTES', 'ObjectSpec', 'SceneClass',

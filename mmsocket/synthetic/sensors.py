@@ -29,7 +29,7 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 
-from .renderer import Camera
+from .scene import Camera
 
 __all__ = ['SensorModel', 'SENSORS', 'get_sensor']
 

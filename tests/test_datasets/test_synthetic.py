@@ -9,12 +9,11 @@ import numpy as np
 import pytest
 
 from mmsocket.synthetic import (OBJECT_CLASSES, SCENE_CLASSES, SENSORS,
-                                TI_CLASSES, TR_CLASSES,
-                                generate_transfer_benchmark, get_sensor,
-                                render_sample, sample_seed, summarize)
-from mmsocket.synthetic.renderer import (Box, Camera, Cylinder, Material,
-                                         PointLight, Room, Scene, SceneObject,
-                                         Sphere, render)
+                                TI_CLASSES, TR_CLASSES, Box, Camera, Cylinder,
+                                Material, PointLight, Room, Scene, SceneObject,
+                                Sphere, generate_transfer_benchmark,
+                                get_sensor, render, render_sample, sample_seed,
+                                summarize)
 
 TINY = dict(n_tr_per_class=2, n_ti_per_class=2, n_test_per_class=1)
 FEW_TR = ['bathroom', 'corridor', 'office']
