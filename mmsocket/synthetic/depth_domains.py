@@ -28,7 +28,7 @@ On disk (paths relative to the output directory)::
 
 ``rgb`` is an 8-bit colour PNG (stored BGR, as OpenCV writes and reads it),
 ``depth`` 16-bit millimetres (0 = invalid: beyond ``max_depth``),
-``semantic`` 16-bit ids into :data:`~.scene_classes.OBJECT_CLASSES`,
+``semantic`` 16-bit ids into :data:`~.catalogue.OBJECT_CLASSES`,
 ``instance`` 16-bit instance ids (0 = the room). The annotation files use
 the format of :class:`~mmsocket.datasets.DepthDataset`
 (``docs/dfdd_data.md``). The simulated set carries ``depth_path`` too, for
@@ -46,12 +46,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from .catalogue import OBJECT_CLASSES
 from .generation import (PNG_PARAMS, dump_json, finish_output_dir,
                          normalise_json, prepare_output_dir, run_tasks,
                          stable_key)
 from .renderer import render
 from .scene import Material, Scene
-from .scene_classes import OBJECT_CLASSES, SCENE_CLASSES, get_scene_class
+from .scene_classes import SCENE_CLASSES, get_scene_class
 from .sensors import SensorModel
 
 __all__ = [
