@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """The synthetic real / simulated depth domains."""
 import json
+import os
 from pathlib import Path
 
 import cv2
@@ -122,3 +123,25 @@ def test_bad_arguments(tmp_path):
     (tmp_path / 'busy' / 'f.txt').write_text('mine')
     with pytest.raises(FileExistsError, match='not empty'):
         generate_depth_domains(str(tmp_path / 'busy'), **TINY)
+
+
+def test_cli(tmp_path, capsys):
+    from tools.dataset_converters.generate_synthetic_depth import main
+    out = tmp_path / 'cli'
+    main([
+        '--out',
+        str(out), '--n-real-train', '2', '--n-real-test', '1', '--n-sim', '1',
+        '--size', '16', '12', '--workers', '0', '--seed', '4'
+    ])
+    printed = capsys.readouterr().out
+    assert f'synthetic_depth in {out}' in printed
+    assert 'annotations/real_train.json' in printed and '2 samples' in printed
+    meta = json.loads((out / 'meta.json').read_text())
+    assert meta['generator']['seed'] == 4
+    assert meta['generator']['size'] == [16, 12]
+    # A foreign directory: the error, and nothing written into it.
+    (tmp_path / 'busy').mkdir()
+    (tmp_path / 'busy' / 'f.txt').write_text('mine')
+    with pytest.raises(SystemExit, match='error: .*not empty'):
+        main(['--out', str(tmp_path / 'busy'), '--n-sim', '1'])
+    assert os.listdir(tmp_path / 'busy') == ['f.txt']
