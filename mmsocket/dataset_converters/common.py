@@ -1,11 +1,13 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """What every real-data converter shares: safe output handling, image
-decoding with errors that name the file, class-name matching, the
+decoding with errors that name the file, class-name matching
+(:class:`ClassResolver`: spellings, aliases, the unknown-class policy), the
 deterministic 90/10 split and the annotation files of
 ``docs/data_format.md``.
 
 A converter (``sunrgbd.py``, ``rgb_nir.py``, ``diml.py``) only discovers the
-samples of its official release and hands them to :func:`write_converted`.
+samples of its official release, resolves their classes and hands them to
+:func:`write_converted`.
 
 Safety rules (the official downloads are large and hard to replace):
 

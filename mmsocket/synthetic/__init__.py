@@ -19,7 +19,7 @@ Nothing at training time imports this package: it writes data roots that
 * :mod:`.depth_domains` -- the real / simulated domain pair of the
   data-free depth distillation benchmark;
 * :mod:`.generation` -- output-directory, JSON and worker-pool plumbing
-  shared by the generators.
+  shared by the generators; :mod:`.cli` -- their shared command line.
 """
 from .catalogue import OBJECT_CLASSES
 from .depth_domains import (DEPTH_DOMAIN_STYLES, DepthDomainStyle,
