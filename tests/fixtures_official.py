@@ -21,9 +21,9 @@ from typing import Dict, List, Sequence
 import cv2
 import numpy as np
 
-from mmsocket.datasets.converters.sunrgbd import (SUNRGBD_SENSORS,
-                                                  SUNRGBD_TI_CLASSES,
-                                                  SUNRGBD_TR_CLASSES)
+from mmsocket.dataset_converters.sunrgbd import (SUNRGBD_SENSORS,
+                                                 SUNRGBD_TI_CLASSES,
+                                                 SUNRGBD_TR_CLASSES)
 
 
 def tree_digest(root: str) -> str:

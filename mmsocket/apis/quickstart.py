@@ -143,7 +143,7 @@ class Quickstart:
 
     # ------------------------------------------------------- the pipeline
     def generate(self) -> None:
-        from ..datasets.synthetic import generate_transfer_benchmark
+        from ..synthetic import generate_transfer_benchmark
         kwargs = dict(
             n_tr_per_class=6, n_ti_per_class=3,
             n_test_per_class=2) if self.quick else {}

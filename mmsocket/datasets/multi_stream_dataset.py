@@ -100,7 +100,7 @@ class MultiStreamDataset:
                     'must be another non-primary stream that follows no one '
                     f'(streams: {list(self.streams)})')
             a, b = self.streams[follower], self.streams[leader]
-            if len(a) != len(b) or _sample_ids(a) != _sample_ids(b):
+            if len(a) != len(b) or sample_ids(a) != sample_ids(b):
                 raise ValueError(
                     f'paired streams {follower!r} and {leader!r} do not list '
                     'the same samples in the same order')
@@ -142,8 +142,10 @@ class MultiStreamDataset:
         return out
 
 
-def _sample_ids(dataset) -> Optional[list]:
-    """Sample identities, or None for a stream that has none."""
+def sample_ids(dataset) -> Optional[list]:
+    """Per-sample identities (``sample_id``) of a dataset, for checking that
+    two passes or streams list the same samples in the same order; None
+    for a dataset that has none (no ``get_data_info``)."""
     if not hasattr(dataset, 'get_data_info'):
         return None
     return [

@@ -18,21 +18,14 @@ The split file (``ann_file``) lists scene ids one per line
 of the ScanNet repository). The paper trains on a random uniform subset of
 about 50K training frames (``max_samples``) and tests on 100 scenes.
 """
-import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-import numpy as np
-
 from mmsocket.registry import DATASETS
 from .depth_dataset import DepthDataset
+from .frame_sequences import check_frame_step, list_frames, random_subset
 
 _LAYOUTS = {'export': 'scans', 'frames_25k': ''}
-
-
-def _frame_key(name: str):
-    stem = osp.splitext(name)[0]
-    return (0, int(stem), '') if stem.isdigit() else (1, 0, stem)
 
 
 @DATASETS.register_module()
@@ -72,11 +65,9 @@ class ScanNetDepthDataset(DepthDataset):
         if layout not in _LAYOUTS:
             raise ValueError(f'layout must be one of {sorted(_LAYOUTS)}, '
                              f'got {layout!r}')
-        if int(frame_step) < 1:
-            raise ValueError(f'frame_step must be >= 1, got {frame_step}')
+        self.frame_step = check_frame_step(frame_step)
         self.layout = layout
         self.scans_dir = _LAYOUTS[layout] if scans_dir is None else scans_dir
-        self.frame_step = int(frame_step)
         self.max_samples = max_samples
         self.subset_seed = subset_seed
         kwargs.setdefault('require', ('depth_path', ))
@@ -97,10 +88,7 @@ class ScanNetDepthDataset(DepthDataset):
                 raise FileNotFoundError(
                     f'{self.ann_file}: scene {scene} has no depth folder '
                     f'{depth_dir} (export the .sens file first)')
-            names = sorted(
-                (n for n in os.listdir(depth_dir) if n.endswith('.png')),
-                key=_frame_key)[::self.frame_step]
-            for name in names:
+            for name in list_frames(depth_dir, '.png', self.frame_step):
                 stem = osp.splitext(name)[0]
                 rec = {
                     'sample_id': f'{scene}/{stem}',
@@ -113,9 +101,5 @@ class ScanNetDepthDataset(DepthDataset):
                             osp.join(root, rel, folder, name)):
                         rec[key] = osp.join(rel, folder, name)
                 records.append(rec)
-        if self.max_samples is not None and len(records) > self.max_samples:
-            rng = np.random.default_rng(self.subset_seed)
-            keep = np.sort(
-                rng.choice(len(records), int(self.max_samples), replace=False))
-            records = [records[i] for i in keep]
+        records = random_subset(records, self.max_samples, self.subset_seed)
         return {'layout': self.layout, 'scenes': len(scenes)}, records

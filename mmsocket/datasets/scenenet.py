@@ -22,16 +22,14 @@ by ``LoadSemanticAnnotation``; nothing is written.
 SceneNet's depth is the distance along the ray, not the z-depth; the
 distiller never reads it (data-free).
 """
-import os
 import os.path as osp
 from typing import List, Optional, Tuple
 
-import numpy as np
 from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
 from .depth_dataset import DepthDataset
-from .scannet import _frame_key
+from .frame_sequences import check_frame_step, list_frames, random_subset
 
 
 @DATASETS.register_module()
@@ -63,9 +61,7 @@ class SceneNetRGBDDataset(DepthDataset):
                  subset_seed: int = 0,
                  with_depth: bool = False,
                  **kwargs) -> None:
-        if int(frame_step) < 1:
-            raise ValueError(f'frame_step must be >= 1, got {frame_step}')
-        self.frame_step = int(frame_step)
+        self.frame_step = check_frame_step(frame_step)
         self.max_samples = max_samples
         self.subset_seed = subset_seed
         self.with_depth = with_depth
@@ -90,10 +86,7 @@ class SceneNetRGBDDataset(DepthDataset):
                 raise FileNotFoundError(
                     f'{self.ann_file}: trajectory {render_path} has no '
                     f'photo folder {photo_dir}')
-            names = sorted(
-                (n for n in os.listdir(photo_dir) if n.endswith('.jpg')),
-                key=_frame_key)[::self.frame_step]
-            for name in names:
+            for name in list_frames(photo_dir, '.jpg', self.frame_step):
                 stem = osp.splitext(name)[0]
                 rec = {
                     'sample_id': f'{render_path}/{stem}',
@@ -106,10 +99,6 @@ class SceneNetRGBDDataset(DepthDataset):
                     rec['depth_path'] = osp.join(render_path, 'depth',
                                                  stem + '.png')
                 records.append(rec)
-        if self.max_samples is not None and len(records) > self.max_samples:
-            rng = np.random.default_rng(self.subset_seed)
-            keep = np.sort(
-                rng.choice(len(records), int(self.max_samples), replace=False))
-            records = [records[i] for i in keep]
+        records = random_subset(records, self.max_samples, self.subset_seed)
         meta['inst_to_sem'] = mapping['trajectories']
         return meta, records

@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """The synthetic real / simulated depth domains."""
 import json
+import os
 from pathlib import Path
 
 import cv2
@@ -8,10 +9,9 @@ import numpy as np
 import pytest
 
 from mmsocket.datasets import DepthDataset
-from mmsocket.datasets.synthetic import (DEPTH_DOMAIN_STYLES, OBJECT_CLASSES,
-                                         generate_depth_domains,
-                                         render_depth_sample)
-from mmsocket.datasets.synthetic.depth_domains import depth_sample_seed
+from mmsocket.synthetic import (DEPTH_DOMAIN_STYLES, OBJECT_CLASSES,
+                                generate_depth_domains, render_depth_sample)
+from mmsocket.synthetic.depth_domains import depth_sample_seed
 
 TINY = dict(n_real_train=4, n_real_test=2, n_sim=4, size=(32, 24), workers=1)
 
@@ -123,3 +123,25 @@ def test_bad_arguments(tmp_path):
     (tmp_path / 'busy' / 'f.txt').write_text('mine')
     with pytest.raises(FileExistsError, match='not empty'):
         generate_depth_domains(str(tmp_path / 'busy'), **TINY)
+
+
+def test_cli(tmp_path, capsys):
+    from tools.dataset_converters.generate_synthetic_depth import main
+    out = tmp_path / 'cli'
+    main([
+        '--out',
+        str(out), '--n-real-train', '2', '--n-real-test', '1', '--n-sim', '1',
+        '--size', '16', '12', '--workers', '0', '--seed', '4'
+    ])
+    printed = capsys.readouterr().out
+    assert f'synthetic_depth in {out}' in printed
+    assert 'annotations/real_train.json' in printed and '2 samples' in printed
+    meta = json.loads((out / 'meta.json').read_text())
+    assert meta['generator']['seed'] == 4
+    assert meta['generator']['size'] == [16, 12]
+    # A foreign directory: the error, and nothing written into it.
+    (tmp_path / 'busy').mkdir()
+    (tmp_path / 'busy' / 'f.txt').write_text('mine')
+    with pytest.raises(SystemExit, match='error: .*not empty'):
+        main(['--out', str(tmp_path / 'busy'), '--n-sim', '1'])
+    assert os.listdir(tmp_path / 'busy') == ['f.txt']

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from mmsocket.datasets.converters import ConversionError, convert_sunrgbd
-from mmsocket.datasets.converters.diml import (DIML_TI_CLASSES,
-                                               DIML_TR_CLASSES, convert_diml)
+from mmsocket.dataset_converters import ConversionError, convert_sunrgbd
+from mmsocket.dataset_converters.diml import (DIML_TI_CLASSES, DIML_TR_CLASSES,
+                                              convert_diml)
 from mmsocket.datasets.transforms import LoadModality
 from mmsocket.registry import DATASETS
 from tests.fixtures_official import (tree_digest, write_diml_tree,

@@ -291,3 +291,19 @@ def test_paired_stream_derived_from_leader_config(tiny):
     cfg['paired'] = dict(ti_source=dict(stream='nope'))
     with pytest.raises(ValueError, match='nope'):
         DATASETS.build(cfg)
+
+
+def test_sample_ids_one_function_for_streams_and_hooks(tmp_path):
+    from mmsocket.datasets import sample_ids
+    from mmsocket.engine.hooks import pseudo_label_hook, ti_feature_bank_hook
+    assert pseudo_label_hook.sample_ids is sample_ids
+    assert ti_feature_bank_hook.sample_ids is sample_ids
+    tiny = write_tiny_dataset(str(tmp_path))
+    ds = DATASETS.build(
+        dict(
+            type='MultiModalDataset',
+            data_root=tiny['data_root'],
+            ann_file=tiny['ann']['tr'],
+            modality='depth'))
+    assert sample_ids(ds) == [r['sample_id'] for r in tiny['tr']]
+    assert sample_ids(IndexDataset('ti', 3)) is None  # no identities

@@ -329,16 +329,9 @@ def test_scenenet_errors(tmp_path):
 
 
 def test_scenenet_export_tables():
-    import importlib.util
-    import os.path as osp
     from types import SimpleNamespace as NS
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location(
-        'scenenet_export',
-        osp.join(root, 'tools', 'dataset_converters',
-                 'scenenet_export_instances.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+
+    from mmsocket.dataset_converters.scenenet import instance_tables
     trajs = [
         NS(render_path='0/1',
            instances=[
@@ -349,7 +342,7 @@ def test_scenenet_export_tables():
         NS(render_path='0/2',
            instances=[NS(instance_id=2, semantic_english='bed')]),
     ]
-    out = tool.instance_tables(trajs)
+    out = instance_tables(trajs)
     assert out['metainfo']['semantic_classes'] == [
         'void', 'bed', 'chair', 'wall'
     ]
@@ -363,7 +356,7 @@ def test_scenenet_export_tables():
             '2': 1
         }
     }
-    fixed = tool.instance_tables(trajs, classes=['wall', 'chair'])
+    fixed = instance_tables(trajs, classes=['wall', 'chair'])
     assert fixed['metainfo']['semantic_classes'] == ['void', 'wall', 'chair']
     assert fixed['trajectories']['0/2'] == {'2': 0}
 
@@ -402,8 +395,8 @@ def _labeled_mat(path, n=4):
 
 
 def test_nyu_labeled_mat_converter(tmp_path):
-    from mmsocket.datasets.nyu_labeled import (convert_nyu_labeled_mat,
-                                               read_split_indices)
+    from mmsocket.dataset_converters.nyu_labeled import (
+        convert_nyu_labeled_mat, read_split_indices)
     mat = tmp_path / 'nyu_depth_v2_labeled.mat'
     _labeled_mat(str(mat))
     (tmp_path / 'test.txt').write_text('2\n4\n')

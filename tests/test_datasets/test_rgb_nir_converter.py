@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from mmsocket.datasets.converters import ConversionError
-from mmsocket.datasets.converters.rgb_nir import (RGB_NIR_TI_CLASSES,
-                                                  RGB_NIR_TR_CLASSES,
-                                                  convert_rgb_nir)
+from mmsocket.dataset_converters import ConversionError
+from mmsocket.dataset_converters.rgb_nir import (RGB_NIR_TI_CLASSES,
+                                                 RGB_NIR_TR_CLASSES,
+                                                 convert_rgb_nir)
 from mmsocket.registry import DATASETS
 from tests.fixtures_official import tree_digest, write_rgb_nir_tree
 

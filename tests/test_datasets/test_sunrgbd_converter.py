@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
-from mmsocket.datasets.converters import (SUNRGBD_TI_CLASSES,
-                                          SUNRGBD_TR_CLASSES, ConversionError,
-                                          class_key, convert_sunrgbd,
-                                          decode_sunrgbd_depth)
+from mmsocket.dataset_converters import (SUNRGBD_TI_CLASSES,
+                                         SUNRGBD_TR_CLASSES, ConversionError,
+                                         class_key, convert_sunrgbd,
+                                         decode_sunrgbd_depth)
 from mmsocket.datasets.transforms import LoadModality
 from mmsocket.registry import DATASETS
 from tests.fixtures_official import (encode_sunrgbd_depth, tree_digest,

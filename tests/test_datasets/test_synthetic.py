@@ -1,6 +1,5 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Tests of the procedural synthetic benchmark (renderer, sensors, writer)."""
-import importlib.util
 import json
 import os.path as osp
 from pathlib import Path
@@ -9,17 +8,13 @@ import cv2
 import numpy as np
 import pytest
 
-from mmsocket.datasets.synthetic import (OBJECT_CLASSES, SCENE_CLASSES,
-                                         SENSORS, TI_CLASSES, TR_CLASSES,
-                                         generate_transfer_benchmark,
-                                         get_sensor, render_sample,
-                                         sample_seed, summarize)
-from mmsocket.datasets.synthetic.renderer import (Box, Camera, Cylinder,
-                                                  Material, PointLight, Room,
-                                                  Scene, SceneObject, Sphere,
-                                                  render)
+from mmsocket.synthetic import (OBJECT_CLASSES, PALETTES, SCENE_CLASSES,
+                                SENSORS, TI_CLASSES, TR_CLASSES, Box, Camera,
+                                Cylinder, Material, ObjectSpec, PointLight,
+                                Room, Scene, SceneClass, SceneObject, Sphere,
+                                generate_transfer_benchmark, get_sensor,
+                                render, render_sample, sample_seed, summarize)
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = dict(n_tr_per_class=2, n_ti_per_class=2, n_test_per_class=1)
 FEW_TR = ['bathroom', 'corridor', 'office']
 FEW_TI = ['bedroom', 'stairs']
@@ -61,6 +56,29 @@ def test_class_lists():
     }
     assert any(kinds['classroom'] & kinds[c] for c in TR_CLASSES
                if c != 'classroom')
+
+
+def test_catalogue_rows_are_checked():
+    """The catalogue is data: a typo in a row is an error that names it,
+    not an object silently placed by another rule."""
+    spec = ObjectSpec.from_row(
+        ('computer_row', (2, 4), 'rows', 0.5, dict(fill=0.95, seats=(2, 4))))
+    assert spec == ObjectSpec('computer_row', (2, 4), 'rows', 0.5, 0.95,
+                              (('seats', (2, 4)), ))
+    assert ObjectSpec.from_row(('sofa', 1, 'side')).count == (1, 1)
+    with pytest.raises(ValueError, match="unknown placement 'centr'"):
+        ObjectSpec.from_row(('sofa', 1, 'centr'))
+    with pytest.raises(ValueError, match="kind 'sofas' has no builder"):
+        ObjectSpec.from_row(('sofas', 1, 'centre'))
+    with pytest.raises(ValueError, match='count'):
+        ObjectSpec.from_row(('sofa', (3, 1), 'centre'))
+    with pytest.raises(ValueError, match="unknown palettes \\['wall_pink'\\]"):
+        SceneClass(
+            'x', ((2, 3), (2, 3), (2, 3)), (),
+            appearance={'wall': ('wall_white', 'wall_pink')})
+    for cls in SCENE_CLASSES.values():
+        for role, names in cls.appearance.items():
+            assert set(names) <= set(PALETTES), (cls.name, role)
 
 
 def test_render_hand_made_scene():
@@ -336,13 +354,9 @@ def test_idempotent_and_refuses_foreign(tmp_path):
 
 
 def test_cli(tmp_path, capsys):
-    path = osp.join(ROOT, 'tools', 'dataset_converters',
-                    'generate_synthetic.py')
-    spec = importlib.util.spec_from_file_location('generate_synthetic', path)
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from tools.dataset_converters.generate_synthetic import main
     out = str(tmp_path / 'cli')
-    tool.main([
+    main([
         '--out', out, '--n-tr', '1', '--n-ti', '1', '--n-test', '0',
         '--domains', 'kv1', '--tr-classes', 'kitchen', 'lab', '--ti-classes',
         'gym', '--workers', '1'

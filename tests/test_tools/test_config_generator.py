@@ -11,10 +11,10 @@ from mmengine.config import Config
 import mmsocket.apis.paper_configs as paper_configs
 from mmsocket.apis.paper_configs import DATASETS, HEADER, write_configs
 from mmsocket.apis.paper_configs.leaves import Code, Commented, Rows, py
-from mmsocket.datasets.converters import (DIML_TR_CLASSES, RGB_NIR_TR_CLASSES,
-                                          SUNRGBD_TR_CLASSES)
-from mmsocket.datasets.synthetic import TR_CLASSES
+from mmsocket.dataset_converters import (DIML_TR_CLASSES, RGB_NIR_TR_CLASSES,
+                                         SUNRGBD_TR_CLASSES)
 from mmsocket.registry import MODELS
+from mmsocket.synthetic import TR_CLASSES
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 

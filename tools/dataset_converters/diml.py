@@ -13,9 +13,9 @@ See docs/dataset_prepare.md for the resulting tree and the class split.
 import argparse
 import sys
 
-from mmsocket.datasets.converters.cli import converter_parser, run_converter
-from mmsocket.datasets.converters.diml import (DIML_RESOLUTIONS, DIML_SPLITS,
-                                               convert_diml)
+from mmsocket.dataset_converters.cli import converter_parser, run_converter
+from mmsocket.dataset_converters.diml import (DIML_RESOLUTIONS, DIML_SPLITS,
+                                              convert_diml)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -7,21 +7,21 @@ Example::
         --out data/synthetic_rgbd --seed 0
 """
 import argparse
-import sys
-import time
 
-from mmsocket.datasets.synthetic.transfer_benchmark import (
-    DEFAULT_DOMAINS, DEFAULT_N_TEST, DEFAULT_N_TI, DEFAULT_N_TR,
-    generate_transfer_benchmark, summarize)
+from mmsocket.synthetic.cli import (generator_parser, parse_generator_args,
+                                    run_generator)
+from mmsocket.synthetic.transfer_benchmark import (DEFAULT_DOMAINS,
+                                                   DEFAULT_N_TEST,
+                                                   DEFAULT_N_TI, DEFAULT_N_TR,
+                                                   generate_transfer_benchmark,
+                                                   summarize)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Render the synthetic cross-modal transfer benchmark '
-        '(SUN RGB-D look-alike: TR/TI indoor classes, 4 sensor domains).')
-    parser.add_argument(
-        '--out', default='data/synthetic_rgbd', help='output directory')
-    parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser = generator_parser(
+        'Render the synthetic cross-modal transfer benchmark '
+        '(SUN RGB-D look-alike: TR/TI indoor classes, 4 sensor domains).',
+        'data/synthetic_rgbd')
     parser.add_argument(
         '--n-tr',
         type=int,
@@ -46,32 +46,21 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--tr-classes', nargs='+', default=None, help='TR classes')
     parser.add_argument(
         '--ti-classes', nargs='+', default=None, help='TI classes')
-    parser.add_argument(
-        '--workers',
-        type=int,
-        default=None,
-        help='worker processes (default: up to 4 cores; 0/1: in-process)')
-    return parser.parse_args(argv)
+    return parse_generator_args(parser, argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    start = time.time()
-    try:
-        meta = generate_transfer_benchmark(
-            args.out,
-            seed=args.seed,
-            n_tr_per_class=args.n_tr,
-            n_ti_per_class=args.n_ti,
-            n_test_per_class=args.n_test,
-            domains=args.domains,
-            tr_classes=args.tr_classes,
-            ti_classes=args.ti_classes,
-            workers=args.workers)
-    except FileExistsError as e:
-        sys.exit(f'error: {e}')
+    meta = run_generator(
+        generate_transfer_benchmark,
+        args,
+        n_tr_per_class=args.n_tr,
+        n_ti_per_class=args.n_ti,
+        n_test_per_class=args.n_test,
+        domains=args.domains,
+        tr_classes=args.tr_classes,
+        ti_classes=args.ti_classes)
     counts = summarize(args.out)
-    print(f'{meta["name"]} in {args.out} ({time.time() - start:.1f} s)')
     print(f'TR classes ({len(meta["tr_classes"])}): '
           f'{", ".join(meta["tr_classes"])}')
     print(f'TI classes ({len(meta["ti_classes"])}): '

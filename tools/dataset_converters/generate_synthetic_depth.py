@@ -11,21 +11,18 @@ Writes ``annotations/real_train.json``, ``real_test.json`` and ``sim.json``
 """
 import argparse
 import json
-import sys
-import time
 from pathlib import Path
 
-from mmsocket.datasets.synthetic.depth_domains import (DEFAULT_DEPTH_SIZE,
-                                                       generate_depth_domains)
+from mmsocket.synthetic.cli import (generator_parser, parse_generator_args,
+                                    run_generator)
+from mmsocket.synthetic.depth_domains import (DEFAULT_DEPTH_SIZE,
+                                              generate_depth_domains)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description='Render the real and simulated domains of the data-free '
-        'depth distillation benchmark.')
-    parser.add_argument(
-        '--out', default='data/synthetic_depth', help='output directory')
-    parser.add_argument('--seed', type=int, default=0, help='random seed')
+    parser = generator_parser(
+        'Render the real and simulated domains of the data-free '
+        'depth distillation benchmark.', 'data/synthetic_depth')
     parser.add_argument(
         '--n-real-train', type=int, default=600, help='real training images')
     parser.add_argument(
@@ -44,30 +41,19 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=float,
         default=10.0,
         help='depth cap in metres (farther = invalid)')
-    parser.add_argument(
-        '--workers',
-        type=int,
-        default=None,
-        help='worker processes (default: up to 4 cores; 0/1: in-process)')
-    return parser.parse_args(argv)
+    return parse_generator_args(parser, argv)
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    start = time.time()
-    try:
-        meta = generate_depth_domains(
-            args.out,
-            seed=args.seed,
-            n_real_train=args.n_real_train,
-            n_real_test=args.n_real_test,
-            n_sim=args.n_sim,
-            size=args.size,
-            max_depth=args.max_depth,
-            workers=args.workers)
-    except FileExistsError as e:
-        sys.exit(f'error: {e}')
-    print(f'{meta["name"]} in {args.out} ({time.time() - start:.1f} s)')
+    meta = run_generator(
+        generate_depth_domains,
+        args,
+        n_real_train=args.n_real_train,
+        n_real_test=args.n_real_test,
+        n_sim=args.n_sim,
+        size=args.size,
+        max_depth=args.max_depth)
     for name, rel in meta['annotations'].items():
         ann = json.loads((Path(args.out) / rel).read_text(encoding='utf-8'))
         print(f'  {rel:<32} {len(ann["data_list"]):>6} samples')

@@ -12,8 +12,8 @@ replace ``splits.mat`` where SciPy is not available.
 """
 import argparse
 
-from mmsocket.datasets.nyu_labeled import (convert_nyu_labeled_mat,
-                                           read_split_indices)
+from mmsocket.dataset_converters.nyu_labeled import (convert_nyu_labeled_mat,
+                                                     read_split_indices)
 
 
 def main(argv=None) -> None:

@@ -11,8 +11,8 @@ See docs/dataset_prepare.md for the resulting tree and the class split.
 import argparse
 import sys
 
-from mmsocket.datasets.converters.cli import converter_parser, run_converter
-from mmsocket.datasets.converters.rgb_nir import convert_rgb_nir
+from mmsocket.dataset_converters.cli import converter_parser, run_converter
+from mmsocket.dataset_converters.rgb_nir import convert_rgb_nir
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -11,8 +11,8 @@ See docs/dataset_prepare.md for the resulting tree and the class split.
 import argparse
 import sys
 
-from mmsocket.datasets.converters.cli import converter_parser, run_converter
-from mmsocket.datasets.converters.sunrgbd import DEPTH_DIRS, convert_sunrgbd
+from mmsocket.dataset_converters.cli import converter_parser, run_converter
+from mmsocket.dataset_converters.sunrgbd import DEPTH_DIRS, convert_sunrgbd
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -4,8 +4,9 @@ from typing import List, Optional, Union
 from mmengine.hooks import Hook
 from torch.utils.data import DataLoader
 
+from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, sample_ids, unwrap
+from .utils import build_stream_loader, unwrap
 
 
 @HOOKS.register_module()

@@ -48,10 +48,3 @@ def build_stream_loader(runner: Runner,
         loader['dataset'] = dataset
     loader.setdefault('sampler', dict(type='DefaultSampler', shuffle=False))
     return runner.build_dataloader(loader, seed=runner.seed)
-
-
-def sample_ids(dataset):
-    """Per-sample identities of a dataset, for checking pairings."""
-    return [
-        dataset.get_data_info(i).get('sample_id') for i in range(len(dataset))
-    ]

@@ -44,6 +44,11 @@ DEFAULT_DOMAINS: Tuple[str, ...] = ('kv1', 'kv2', 'realsense', 'xtion')
 DEPTH_RANGE_M: Tuple[float, float] = (0.0, 8.0)
 #: Bump whenever the output for given parameters changes.
 GENERATOR_VERSION = 1
+#: The generator's name in ``meta.json``: the module's path when the format
+#: was fixed. ``meta.json`` is matched against an existing output before
+#: rendering, so the name stays although the module has moved: outputs
+#: generated before still match (and their bytes stay the same).
+GENERATOR_NAME = 'mmsocket.datasets.synthetic.transfer_benchmark'
 #: Quick-start sizes: TR samples per class and domain, TI pairs per TI
 #: class (pooled over domains), held-out TR samples per class and domain.
 DEFAULT_N_TR, DEFAULT_N_TI, DEFAULT_N_TEST = 60, 30, 20
@@ -187,7 +192,7 @@ def generate_transfer_benchmark(
             raise ValueError('sample counts must be >= 0')
 
     generator = _normalise({
-        'name': 'mmsocket.datasets.synthetic.transfer_benchmark',
+        'name': GENERATOR_NAME,
         'version': GENERATOR_VERSION,
         'seed': int(seed),
         'n_tr_per_class': int(n_tr_per_class),

@@ -1,11 +1,13 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """What every real-data converter shares: safe output handling, image
-decoding with errors that name the file, class-name matching, the
+decoding with errors that name the file, class-name matching
+(:class:`ClassResolver`: spellings, aliases, the unknown-class policy), the
 deterministic 90/10 split and the annotation files of
 ``docs/data_format.md``.
 
 A converter (``sunrgbd.py``, ``rgb_nir.py``, ``diml.py``) only discovers the
-samples of its official release and hands them to :func:`write_converted`.
+samples of its official release, resolves their classes and hands them to
+:func:`write_converted`.
 
 Safety rules (the official downloads are large and hard to replace):
 
@@ -80,6 +82,75 @@ def build_class_matcher(
                              f'known class ({sorted(classes)})')
         matcher[class_key(spelling)] = c
     return matcher
+
+
+#: What to do with a sample whose class is in neither list.
+UNKNOWN_POLICIES = ('error', 'skip')
+
+
+def check_on_unknown(on_unknown: str) -> None:
+    """Refuse an ``on_unknown`` that is not one of :data:`UNKNOWN_POLICIES`."""
+    if on_unknown not in UNKNOWN_POLICIES:
+        raise ValueError("on_unknown must be 'error' or 'skip'")
+
+
+class ClassResolver:
+    """Our class of an official class name, and the policy for names in
+    neither class list: an error that says how to go on, or skip and count.
+
+    Args:
+        classes: Canonical class names (TR + TI).
+        aliases: Extra spellings, ``{spelling: canonical name}``.
+        on_unknown: ``'error'`` or ``'skip'``.
+
+    Attributes:
+        skipped (Counter): Official name -> samples skipped.
+    """
+
+    def __init__(self, classes: Sequence[str],
+                 aliases: Optional[Dict[str, str]], on_unknown: str) -> None:
+        check_on_unknown(on_unknown)
+        self.matcher = build_class_matcher(classes, aliases)
+        self.on_unknown = on_unknown
+        self.skipped: Counter = Counter()
+
+    def resolve(
+            self,
+            name: str,
+            where: str,
+            what: str,
+            n: int = 1,
+            skipping: str = 'skip it (its pairs are counted)'
+    ) -> Optional[str]:
+        """The canonical class of ``name``, or None (``n`` samples skipped).
+
+        Args:
+            name: The official spelling (folder name, scene.txt content).
+            where: The file or folder the error names.
+            what: What ``name`` is, for the error ('scene', 'category').
+            n: Samples that carry ``name`` (counted when skipped).
+            skipping: What ``--skip-unknown`` does, for the error.
+
+        Raises:
+            ConversionError: ``name`` is unknown and the policy is 'error'.
+        """
+        cls = self.matcher.get(class_key(name))
+        if cls is None:
+            if self.on_unknown == 'error':
+                raise ConversionError(
+                    f'{where}: {what} {name!r} is in neither the TR nor the '
+                    "TI class list; pass --skip-unknown (on_unknown='skip') "
+                    f'to {skipping} or --class-alias to map the spelling')
+            self.skipped[name] += n
+        return cls
+
+
+def converter_options(on_unknown: str, class_aliases: Optional[Dict[str, str]],
+                      **options) -> dict:
+    """The ``options`` entry of ``meta.json``: a converter's own options,
+    then the class-matching ones every converter takes."""
+    return dict(
+        options, on_unknown=on_unknown, class_aliases=class_aliases or {})
 
 
 def parse_aliases(items: Optional[Sequence[str]]) -> Dict[str, str]:

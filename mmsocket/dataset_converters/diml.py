@@ -24,8 +24,9 @@ import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from .common import (ConversionError, SourceSample, build_class_matcher,
-                     class_key, read_color, read_depth16, write_converted)
+from .common import (ClassResolver, ConversionError, SourceSample,
+                     check_on_unknown, converter_options, read_color,
+                     read_depth16, write_converted)
 
 DIML_DOMAIN = 'diml'
 DIML_TR_CLASSES = ('bathroom', 'classroom', 'computer_room', 'corridor',
@@ -66,8 +67,7 @@ def collect_diml(root: str,
         tuple: ``(samples, info)`` with per-scene-folder counts and skipped
         folders.
     """
-    if on_unknown not in ('error', 'skip'):
-        raise ValueError("on_unknown must be 'error' or 'skip'")
+    check_on_unknown(on_unknown)
     if resolution not in DIML_RESOLUTIONS:
         raise ValueError(f'resolution must be one of {DIML_RESOLUTIONS}')
     if not splits or set(splits) - set(DIML_SPLITS):
@@ -76,10 +76,9 @@ def collect_diml(root: str,
     classes = list(tr_classes) + list(ti_classes)
     aliases = {k: v for k, v in DIML_ALIASES.items() if v in classes}
     aliases.update(class_aliases or {})
-    matcher = build_class_matcher(classes, aliases)
+    resolver = ClassResolver(classes, aliases, on_unknown)
     samples: List[SourceSample] = []
     per_folder: Counter = Counter()
-    skipped: Counter = Counter()
     for split in splits:
         res_dir = osp.join(root, split, resolution)
         for folder in sorted(os.listdir(res_dir)):
@@ -93,15 +92,8 @@ def collect_diml(root: str,
             colors = sorted(
                 f for f in os.listdir(color_dir)
                 if f.lower().endswith('_c.png'))
-            cls = matcher.get(class_key(folder))
+            cls = resolver.resolve(folder, fdir, 'scene', len(colors))
             if cls is None:
-                if on_unknown == 'error':
-                    raise ConversionError(
-                        f'{fdir}: scene {folder!r} is in neither the TR nor '
-                        'the TI class list; pass --skip-unknown '
-                        "(on_unknown='skip') to skip it (its pairs are "
-                        'counted) or --class-alias to map the spelling')
-                skipped[folder] += len(colors)
                 continue
             for f in colors:
                 name = f[:-len('_c.png')]
@@ -124,7 +116,7 @@ def collect_diml(root: str,
             per_folder[f'{split}/{folder}'] = len(colors)
     info = {
         'samples_per_scene_folder': dict(per_folder),
-        'skipped_unknown_class': dict(skipped),
+        'skipped_unknown_class': dict(resolver.skipped),
     }
     return samples, info
 
@@ -170,17 +162,19 @@ def convert_diml(src_root: str,
         ti_classes=ti_classes,
         modalities=('rgb', 'depth'),
         meta_extra={
-            'source': 'DIML/CVL RGB+D sample set, indoor (Cho et al., '
+            'source':
+            'DIML/CVL RGB+D sample set, indoor (Cho et al., '
             '2021), https://dimlrgbd.github.io/',
-            'depth_source': 'depth_filled/<name>_depth_filled.png, 16-bit '
+            'depth_source':
+            'depth_filled/<name>_depth_filled.png, 16-bit '
             'millimetres, copied unchanged',
             'depth_range_m': [0.0, 8.0],
-            'options': {
-                'splits': list(splits),
-                'resolution': resolution,
-                'on_unknown': on_unknown,
-                'class_aliases': class_aliases or {},
-            },
+            'options':
+            converter_options(
+                on_unknown,
+                class_aliases,
+                splits=list(splits),
+                resolution=resolution),
         },
         summary_extra=info,
         overwrite=overwrite,

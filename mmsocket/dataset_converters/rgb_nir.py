@@ -17,8 +17,9 @@ import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from .common import (ConversionError, SourceSample, build_class_matcher,
-                     class_key, read_color, read_gray8, write_converted)
+from .common import (ClassResolver, ConversionError, SourceSample,
+                     check_on_unknown, converter_options, read_color,
+                     read_gray8, write_converted)
 
 RGB_NIR_DOMAIN = 'rgb_nir'
 RGB_NIR_TR_CLASSES = ('country', 'field', 'indoor', 'mountain', 'street',
@@ -71,28 +72,19 @@ def collect_rgb_nir(root: str,
         tuple: ``(samples, info)`` with per-category counts and skipped
         folders.
     """
-    if on_unknown not in ('error', 'skip'):
-        raise ValueError("on_unknown must be 'error' or 'skip'")
+    check_on_unknown(on_unknown)
     root = find_rgb_nir_root(root)
-    matcher = build_class_matcher(
-        list(tr_classes) + list(ti_classes), class_aliases)
+    resolver = ClassResolver(
+        list(tr_classes) + list(ti_classes), class_aliases, on_unknown)
     samples: List[SourceSample] = []
     per_folder: Counter = Counter()
-    skipped: Counter = Counter()
     for folder in sorted(os.listdir(root)):
         fdir = osp.join(root, folder)
         if not osp.isdir(fdir):
             continue
         pairs = _pairs(fdir)
-        cls = matcher.get(class_key(folder))
+        cls = resolver.resolve(folder, fdir, 'category', len(pairs))
         if cls is None:
-            if on_unknown == 'error':
-                raise ConversionError(
-                    f'{fdir}: category {folder!r} is in neither the TR nor '
-                    'the TI class list; pass --skip-unknown '
-                    "(on_unknown='skip') to skip it (its pairs are counted) "
-                    'or --class-alias to map the spelling')
-            skipped[folder] += len(pairs)
             continue
         for stem, files in pairs.items():
             samples.append(
@@ -108,7 +100,7 @@ def collect_rgb_nir(root: str,
         per_folder[folder] = len(pairs)
     info = {
         'samples_per_category': dict(per_folder),
-        'skipped_unknown_class': dict(skipped),
+        'skipped_unknown_class': dict(resolver.skipped),
     }
     return samples, info
 
@@ -155,10 +147,8 @@ def convert_rgb_nir(src_root: str,
             'nir_source':
             '<NNNN>_nir.tiff, stored as 8-bit one-channel '
             'PNG (16-bit input scaled by 1/257)',
-            'options': {
-                'on_unknown': on_unknown,
-                'class_aliases': class_aliases or {},
-            },
+            'options':
+            converter_options(on_unknown, class_aliases),
         },
         summary_extra=info,
         overwrite=overwrite,

@@ -32,8 +32,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .common import (ConversionError, SourceSample, build_class_matcher,
-                     class_key, read_color, read_depth16, write_converted)
+from .common import (ClassResolver, ConversionError, SourceSample,
+                     check_on_unknown, converter_options, read_color,
+                     read_depth16, write_converted)
 
 #: Our domain name -> the official sensor folder's subsets.
 SUNRGBD_SENSORS: Dict[str, Tuple[str, ...]] = {
@@ -140,14 +141,12 @@ def collect_sunrgbd(root: str,
     """
     if depth_dir not in DEPTH_DIRS:
         raise ValueError(f'depth_dir must be one of {DEPTH_DIRS}')
-    if on_unknown not in ('error', 'skip'):
-        raise ValueError("on_unknown must be 'error' or 'skip'")
+    check_on_unknown(on_unknown)
     root = find_sunrgbd_root(root)
-    matcher = build_class_matcher(
-        list(tr_classes) + list(ti_classes), class_aliases)
+    resolver = ClassResolver(
+        list(tr_classes) + list(ti_classes), class_aliases, on_unknown)
     samples: List[SourceSample] = []
     per_subset: Counter = Counter()
-    skipped: Counter = Counter()
     missing_subsets = []
     for domain, subsets in SUNRGBD_SENSORS.items():
         for subset in subsets:
@@ -158,17 +157,13 @@ def collect_sunrgbd(root: str,
             for sdir in iter_sample_dirs(subset_dir):
                 rel = osp.relpath(sdir, root)
                 scene = read_scene(sdir)
-                cls = matcher.get(class_key(scene))
+                cls = resolver.resolve(
+                    scene,
+                    osp.join(sdir, 'scene.txt'),
+                    'scene class',
+                    skipping='skip such samples (they are counted in the '
+                    'summary)')
                 if cls is None:
-                    if on_unknown == 'error':
-                        raise ConversionError(
-                            f'{osp.join(sdir, "scene.txt")}: scene class '
-                            f'{scene!r} is in neither the TR nor the TI '
-                            'class list; pass --skip-unknown '
-                            "(on_unknown='skip') to skip such samples (they "
-                            'are counted in the summary) or --class-alias '
-                            'to map the spelling')
-                    skipped[scene] += 1
                     continue
                 rgb = _single_file(
                     osp.join(sdir, 'image'), _IMAGE_EXTS, 'RGB image')
@@ -188,12 +183,12 @@ def collect_sunrgbd(root: str,
                             'depth': (depth, read_sunrgbd_depth)
                         }))
                 per_subset[f'{domain}/{subset}'] += 1
-    if not per_subset and not skipped:
+    if not per_subset and not resolver.skipped:
         raise ConversionError(f'{root}: no sample folder (a folder with an '
                               'image/ sub-folder) was found')
     info = {
         'samples_per_subset': dict(sorted(per_subset.items())),
-        'skipped_unknown_class': dict(sorted(skipped.items())),
+        'skipped_unknown_class': dict(sorted(resolver.skipped.items())),
         'missing_subsets': missing_subsets,
     }
     return samples, info
@@ -238,16 +233,15 @@ def convert_sunrgbd(src_root: str,
         ti_classes=ti_classes,
         modalities=('rgb', 'depth'),
         meta_extra={
-            'source': 'SUN RGB-D (Song et al., CVPR 2015), '
+            'source':
+            'SUN RGB-D (Song et al., CVPR 2015), '
             'https://rgbd.cs.princeton.edu/',
-            'depth_source': f'{depth_dir}/*.png, bit rotation undone '
+            'depth_source':
+            f'{depth_dir}/*.png, bit rotation undone '
             '(SUN RGB-D toolbox read3dPoints), stored in millimetres',
             'depth_range_m': [0.0, 8.0],
-            'options': {
-                'depth_dir': depth_dir,
-                'on_unknown': on_unknown,
-                'class_aliases': class_aliases or {},
-            },
+            'options':
+            converter_options(on_unknown, class_aliases, depth_dir=depth_dir),
         },
         summary_extra=info,
         overwrite=overwrite,

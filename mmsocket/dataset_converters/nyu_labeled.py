@@ -21,7 +21,7 @@ from typing import Dict, List, Sequence
 import cv2
 import numpy as np
 
-from .synthetic.generation import PNG_PARAMS, dump_json
+from mmsocket.synthetic.generation import PNG_PARAMS, dump_json
 
 __all__ = ['read_split_indices', 'convert_nyu_labeled_mat']
 

@@ -8,6 +8,8 @@ an unrelated directory nor leave a half-written one looking complete. The
 helpers here implement that once:
 
 * :func:`stable_key` -- a process-independent hash of a name (for seeds);
+* :func:`lookup` -- a named entry of a table (scene class, sensor) or an
+  error listing the names there are;
 * :func:`dump_json` / :func:`normalise_json` -- atomic JSON writes and the
   JSON round-trip used to compare parameter records;
 * :func:`prepare_output_dir` / :func:`finish_output_dir` -- the
@@ -25,7 +27,7 @@ from typing import Any, Callable, Dict, Optional, Sequence
 import cv2
 
 __all__ = [
-    'PNG_PARAMS', 'stable_key', 'dump_json', 'normalise_json',
+    'PNG_PARAMS', 'stable_key', 'lookup', 'dump_json', 'normalise_json',
     'prepare_output_dir', 'finish_output_dir', 'run_tasks'
 ]
 
@@ -37,6 +39,15 @@ _MARKER = '.generating.json'
 def stable_key(name: str) -> int:
     """A stable hash of ``name`` (Python's ``hash`` of a str is salted)."""
     return zlib.crc32(name.encode('utf-8'))
+
+
+def lookup(table: Dict[str, Any], name: str, what: str) -> Any:
+    """``table[name]``, or a KeyError naming ``what`` and the known names."""
+    try:
+        return table[name]
+    except KeyError:
+        raise KeyError(f'unknown {what} {name!r}; known: '
+                       f'{sorted(table)}') from None
 
 
 def dump_json(path: Path, obj: Any) -> None:

@@ -28,7 +28,7 @@ On disk (paths relative to the output directory)::
 
 ``rgb`` is an 8-bit colour PNG (stored BGR, as OpenCV writes and reads it),
 ``depth`` 16-bit millimetres (0 = invalid: beyond ``max_depth``),
-``semantic`` 16-bit ids into :data:`~.scene_classes.OBJECT_CLASSES`,
+``semantic`` 16-bit ids into :data:`~.catalogue.OBJECT_CLASSES`,
 ``instance`` 16-bit instance ids (0 = the room). The annotation files use
 the format of :class:`~mmsocket.datasets.DepthDataset`
 (``docs/dfdd_data.md``). The simulated set carries ``depth_path`` too, for
@@ -46,11 +46,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from .catalogue import OBJECT_CLASSES
 from .generation import (PNG_PARAMS, dump_json, finish_output_dir,
                          normalise_json, prepare_output_dir, run_tasks,
                          stable_key)
-from .renderer import Material, Scene, render
-from .scene_classes import OBJECT_CLASSES, SCENE_CLASSES, get_scene_class
+from .renderer import render
+from .scene import Material, Scene
+from .scene_classes import SCENE_CLASSES, get_scene_class
 from .sensors import SensorModel
 
 __all__ = [
@@ -61,6 +63,9 @@ __all__ = [
 
 #: Bump whenever the output for given parameters changes.
 DEPTH_DOMAINS_VERSION = 1
+#: The generator's name in ``meta.json``, kept from the module's former
+#: path so earlier outputs still match (see ``transfer_benchmark``).
+DEPTH_DOMAINS_NAME = 'mmsocket.datasets.synthetic.depth_domains'
 #: Default image size (W, H): 4:3 like NYU-v2 and SceneNet.
 DEFAULT_DEPTH_SIZE: Tuple[int, int] = (80, 60)
 _SPLITS = {'train': 1, 'test': 2}
@@ -400,7 +405,7 @@ def generate_depth_domains(out_dir: str,
 
     classes = list(OBJECT_CLASSES)
     generator = normalise_json({
-        'name': 'mmsocket.datasets.synthetic.depth_domains',
+        'name': DEPTH_DOMAINS_NAME,
         'version': DEPTH_DOMAINS_VERSION,
         'seed': int(seed),
         'n_real_train': counts['real', 'train'],

@@ -29,7 +29,8 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 
-from .renderer import Camera
+from .generation import lookup
+from .scene import Camera
 
 __all__ = ['SensorModel', 'SENSORS', 'get_sensor']
 
@@ -475,8 +476,4 @@ def get_sensor(name: str) -> SensorModel:
     Returns:
         SensorModel: The sensor.
     """
-    try:
-        return SENSORS[name]
-    except KeyError:
-        raise KeyError(f'unknown sensor {name!r}; known: '
-                       f'{sorted(SENSORS)}') from None
+    return lookup(SENSORS, name, 'sensor')
