@@ -5,7 +5,7 @@ from mmengine.hooks import Hook
 from torch.utils.data import DataLoader
 
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, sample_ids, unwrap
+from .utils import build_stream_loader, require_interface, sample_ids, unwrap
 
 
 @HOOKS.register_module()
@@ -52,6 +52,7 @@ class PseudoLabelHook(Hook):
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
+        require_interface(model, self, 'refresh_pseudo_labels')
         if not model.needs_pseudo_labels:
             return
         self._loader = build_stream_loader(

@@ -5,7 +5,7 @@ from mmengine.hooks import Hook
 from torch.utils.data import DataLoader
 
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, sample_ids, unwrap
+from .utils import build_stream_loader, require_interface, sample_ids, unwrap
 
 
 @HOOKS.register_module()
@@ -44,6 +44,7 @@ class TIFeatureBankHook(Hook):
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
+        require_interface(model, self, 'build_ti_bank')
         if not model.needs_ti_bank or model.ti_bank_ready:
             return
         loader = build_stream_loader(

@@ -12,7 +12,8 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmsocket.registry import MODELS
-from .dfdd import DepthDistillerBase, add_prefix, frozen, match_size
+from ..utils import add_prefix, match_size, temporarily_frozen
+from .depth_distiller import DepthDistillerBase
 
 
 def depth_discrepancy(student_depth: Tensor, teacher_depth: Tensor) -> Tensor:
@@ -92,7 +93,7 @@ class DFAD(DepthDistillerBase):
             optim_wrapper['student'].update_params(loss)
         logs.update(add_prefix(vars_, 'student'))
         with optim_wrapper['generator'].optim_context(self.generator), \
-                frozen(self.student):
+                temporarily_frozen(self.student):
             fake = self.generator(torch.randn_like(z))
             gap = depth_discrepancy(
                 self.student(fake, mode='tensor'),

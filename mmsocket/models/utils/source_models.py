@@ -16,12 +16,6 @@ from mmengine.runner import load_checkpoint
 from mmsocket.registry import MODELS
 
 
-def freeze(module: nn.Module) -> nn.Module:
-    """Stop gradients into ``module``'s parameters; returns the module."""
-    module.requires_grad_(False)
-    return module
-
-
 def build_source_classifier(
         model: dict,
         checkpoint: Optional[str] = None) -> Tuple[nn.Module, Optional[list]]:
@@ -153,6 +147,22 @@ class SourceEncoders(nn.Module):
 
     def forward(self, x: torch.Tensor) -> List[torch.Tensor]:
         return [enc(x) for enc in self.encoders]
+
+
+class PerSourceModules(nn.ModuleList):
+    """One module per source, applied to that source's input.
+
+    A list that is also a module with a forward, so that
+    ``MMSeparateDistributedDataParallel`` can wrap it in one DDP (a wrapped
+    plain ``ModuleList`` can no longer be iterated). Its state-dict keys are
+    those of a ``ModuleList`` (``0.*``, ``1.*``, ...).
+    """
+
+    def forward(self, inputs: Sequence[torch.Tensor]) -> List[torch.Tensor]:
+        if len(inputs) != len(self):
+            raise ValueError(f'{len(self)} per-source modules got '
+                             f'{len(inputs)} inputs')
+        return [m(x) for m, x in zip(self, inputs)]
 
 
 class SourceMixer(nn.Module):
