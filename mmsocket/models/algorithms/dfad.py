@@ -12,7 +12,7 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmsocket.registry import MODELS
-from ..utils import add_prefix, match_size, temporarily_frozen
+from ..utils import accumulates, add_prefix, match_size, temporarily_frozen
 from .depth_distiller import DepthDistillerBase
 
 
@@ -78,6 +78,13 @@ class DFAD(DepthDistillerBase):
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         self._check_optim_wrapper(optim_wrapper, ['student', 'generator'])
+        if accumulates(optim_wrapper['student']):
+            raise ValueError(
+                f'DFAD takes student_iters={self.student_iters} optimizer '
+                'steps of the student per iteration, which mmengine\'s '
+                'gradient accumulation cannot count: remove '
+                'accumulative_counts from optim_wrapper.student (a larger '
+                'train_dataloader.batch_size enlarges every student step)')
         z = self._codes(data)
         logs = {}
         for k in range(self.student_iters):

@@ -8,7 +8,7 @@ import torch
 from mmengine.optim import OptimWrapper
 
 from mmsocket.registry import MODELS
-from ..utils import gather_by_index
+from ..utils import backward_uncounted, gather_by_index
 from .multi_source_classifier import MultiSourceClassifier
 
 # Banks whose size is known only once the data are seen; resized on load so
@@ -146,7 +146,8 @@ class MultiSourceAdaptation(MultiSourceClassifier):
 
     @contextlib.contextmanager
     def _no_sync(self, enabled: bool):
-        """Skip DDP's gradient all-reduce (first of two backward passes)."""
+        """Skip DDP's gradient all-reduce (a backward that is not the
+        iteration's last, or an accumulation step that does not update)."""
         with contextlib.ExitStack() as stack:
             if enabled:
                 for m in (self.encoders, self.mixer):
@@ -158,23 +159,31 @@ class MultiSourceAdaptation(MultiSourceClassifier):
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapper) -> Dict[str, torch.Tensor]:
         """One iteration over ``{'target': ..., 'ti': ...}`` (the TI stream
-        only when there is a TI loss)."""
+        only when there is a TI loss).
+
+        Under ``accumulative_counts`` both passes are scaled alike and the
+        iteration counts once (the TR pass through
+        :func:`~mmsocket.models.utils.backward_uncounted`).
+        """
         target = self.data_preprocessor(data['target'], True)
         indices = self._indices(target['data_samples'])
         two_pass = self.ti_feature_loss is not None
-        with self._no_sync(two_pass), optim_wrapper.optim_context(self):
+        # should_sync() asks about the counted backward still to come.
+        last_sync = optim_wrapper.should_sync()
+        with self._no_sync(two_pass or not last_sync), \
+                optim_wrapper.optim_context(self):
             losses, mixed = self.tr_losses(target['inputs'], indices)
             loss, log_vars = self.parse_losses(losses)
             if two_pass:
                 # Frees the TR graph before the TI forward builds its own.
-                optim_wrapper.backward(loss)
+                backward_uncounted(optim_wrapper, loss)
         self._log_ensemble(log_vars, mixed)
         if not two_pass:
             optim_wrapper.update_params(loss)
             return log_vars
 
         ti = self.data_preprocessor(data['ti'], True)
-        with optim_wrapper.optim_context(self):
+        with self._no_sync(not last_sync), optim_wrapper.optim_context(self):
             loss_ti = self.ti_loss(ti['inputs'],
                                    self._indices(ti['data_samples']))
         optim_wrapper.update_params(loss_ti)

@@ -38,6 +38,8 @@ class TGMB(MultiSourceClassifier):
     detached). Every network has its own optimizer: ``optim_wrapper`` keys
     are ``translator``, ``disc_inter`` (D1), ``disc_intra`` (D2) and
     ``mixer`` (the source weights zeta; nothing to learn with one source).
+    zeta's gradient comes from T's loss, so zeta steps when T does (T's
+    ``accumulative_counts`` applies to it).
 
     Several sources (beyond the paper): each has its own D1 and D2 on its
     own feature space; the adversarial terms are weighted by zeta
@@ -192,7 +194,8 @@ class TGMB(MultiSourceClassifier):
                                                    rgb01_ti)
             loss, log_vars = self.parse_losses(losses)
         wrapper.update_params(loss)
-        if 'mixer' in optim_wrapper:
+        # zeta's gradient came with T's (scaled, counted) backward.
+        if 'mixer' in optim_wrapper and wrapper.should_update():
             optim_wrapper['mixer'].step()
             optim_wrapper['mixer'].zero_grad()
         self._log_ensemble(log_vars, mixed)
