@@ -27,6 +27,12 @@ class SOCKET(MultiSourceAdaptation):
     or DECISION (several). The pseudo-labels, the TI bank and the two-pass
     step are :class:`MultiSourceAdaptation`'s.
 
+    ``bn_moment_loss=dict(type='BNMomentLoss', legacy_socket_ld=True)``
+    computes L_d as the official code does: with the unnormalised
+    sigmoid(w) as source weights, so that with one source L_d is scaled by
+    sigmoid(w) and w is trained (its gradient through L_d drives it down),
+    while the logits still use zeta = 1.
+
     Args:
         sources (list[dict]): One ``dict(model=..., checkpoint=...)`` per
             source model (an mmpretrain ``ImageClassifier`` config and the
@@ -71,6 +77,10 @@ class SOCKET(MultiSourceAdaptation):
         self.bn_recorders, self._bn_sizes = [], []
         if self.bn_moment_loss is None:
             return
+        if self.legacy_ld:
+            # The official code trains w through sigmoid(w) in L_d, also
+            # with a single source (whose zeta is fixed at 1 otherwise).
+            self.mixer.weight.requires_grad_(True)
         # Snapshot the source BN statistics now: BN layers keep updating
         # their running stats while adapting in train mode.
         self.bn_recorders = [
@@ -83,6 +93,12 @@ class SOCKET(MultiSourceAdaptation):
             self.register_buffer(f'source_bn_var_{j}',
                                  torch.cat([v for _, v in stats]))
             self._bn_sizes.append([m.numel() for m, _ in stats])
+
+    @property
+    def legacy_ld(self) -> bool:
+        """Whether L_d takes the official code's form (unnormalised
+        weights, one merged list of all sources' layers)."""
+        return bool(getattr(self.bn_moment_loss, 'legacy_socket_ld', False))
 
     def _source_bn_stats(self):
         out = []
@@ -112,7 +128,8 @@ class SOCKET(MultiSourceAdaptation):
             losses[self.pseudo_label_loss_name] = self.pseudo_label_loss_of(
                 mixed, indices, zeta)
         if self.bn_moment_loss is not None:
+            weights = self.mixer(normalised=False) if self.legacy_ld else zeta
             losses['loss_bn'] = self.bn_moment_loss(
                 [rec.stats for rec in self.bn_recorders],
-                self._source_bn_stats(), zeta)
+                self._source_bn_stats(), weights)
         return losses, mixed

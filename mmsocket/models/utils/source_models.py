@@ -170,7 +170,9 @@ class SourceMixer(nn.Module):
 
     DECISION's re-parametrisation, used by SOCKET's code (METHODS.md 4.2):
     it keeps zeta on the simplex without a projection step. With one source
-    the weight is fixed at 1 and nothing is learned.
+    the weight is fixed at 1 and nothing is learned (``weight`` does not
+    require grad; an algorithm that uses the unnormalised weights may turn
+    it on).
 
     Args:
         num_sources (int): Number of source models.
@@ -192,9 +194,12 @@ class SourceMixer(nn.Module):
                              f'got {init!r}')
         self.weight = nn.Parameter(weight, requires_grad=num_sources > 1)
 
-    def forward(self) -> torch.Tensor:
+    def forward(self, normalised: bool = True) -> torch.Tensor:
+        """zeta, or with ``normalised=False`` the raw sigmoid(w) (which the
+        official SOCKET code uses inside L_d). An argument rather than a
+        method: a DDP-wrapped mixer is reached through its forward only."""
         s = torch.sigmoid(self.weight)
-        return s / s.sum()
+        return s / s.sum() if normalised else s
 
 
 def mix(tensors: Sequence[torch.Tensor], zeta: torch.Tensor) -> torch.Tensor:
