@@ -21,26 +21,36 @@ def backward_uncounted(optim_wrapper: OptimWrapper,
     part (``scale_loss``, and the AMP loss scaler), but the backward is not
     counted as an accumulation step and nothing steps.
 
+    A wrapper with a ``backward`` of its own (apex, DeepSpeed, a timing
+    subclass) runs that backward when it does not accumulate: the count
+    then decides nothing.
+
     Raises:
-        TypeError: A wrapper whose ``backward`` does something else (e.g.
-            apex or DeepSpeed): its scaling cannot be reproduced here.
+        TypeError: Such a wrapper with ``accumulative_counts > 1``: its
+            scaling cannot be reproduced without its count.
     """
+    if not _stock_backward(optim_wrapper):
+        if accumulates(optim_wrapper):
+            raise TypeError(
+                f'{type(optim_wrapper).__name__} has its own backward; '
+                'this algorithm backpropagates its loss in two passes and '
+                'can accumulate gradients (accumulative_counts > 1) only '
+                "with OptimWrapper and AmpOptimWrapper: set "
+                "optim_wrapper.type='OptimWrapper' or 'AmpOptimWrapper', or "
+                'remove accumulative_counts')
+        optim_wrapper.backward(loss)
+        return
     loss = optim_wrapper.scale_loss(loss)
     if isinstance(optim_wrapper, AmpOptimWrapper):
-        if type(optim_wrapper).backward is not AmpOptimWrapper.backward:
-            _refuse(optim_wrapper)
         loss = optim_wrapper.loss_scaler.scale(loss)
-    elif type(optim_wrapper).backward is not OptimWrapper.backward:
-        _refuse(optim_wrapper)
     loss.backward()
 
 
-def _refuse(optim_wrapper: OptimWrapper) -> None:
-    raise TypeError(
-        f'{type(optim_wrapper).__name__} has its own backward; this '
-        'algorithm backpropagates its loss in two passes and can reproduce '
-        "the scaling of OptimWrapper and AmpOptimWrapper only: set "
-        "optim_wrapper.type='OptimWrapper' or 'AmpOptimWrapper'")
+def _stock_backward(optim_wrapper: OptimWrapper) -> bool:
+    """Whether the wrapper's backward is mmengine's OptimWrapper or
+    AmpOptimWrapper one (a scaled ``loss.backward()`` and a count)."""
+    own = type(optim_wrapper).backward
+    return own is OptimWrapper.backward or own is AmpOptimWrapper.backward
 
 
 def accumulates(optim_wrapper: OptimWrapper) -> bool:

@@ -52,14 +52,20 @@ def test_amp_loss_scaler_applies_to_the_early_part(monkeypatch):
     torch.testing.assert_close(w.grad, 8 * torch.tensor([1.5, 2.5]))
 
 
-def test_a_wrapper_with_its_own_backward_is_refused():
+def test_a_wrapper_with_its_own_backward_runs_it_unless_accumulating():
 
     class OwnBackward(OptimWrapper):
+        calls = 0
 
         def backward(self, loss, **kwargs):
+            OwnBackward.calls += 1
             super().backward(loss, **kwargs)
 
-    w, wrapper = weight_and_wrapper(OwnBackward)
-    with pytest.raises(TypeError, match="optim_wrapper.type='OptimWrapper'"):
+    w, wrapper = weight_and_wrapper(OwnBackward, counts=1)
+    two_part_iteration(w, wrapper)
+    assert OwnBackward.calls == 2
+    torch.testing.assert_close(w.grad, torch.tensor([3.0, 5.0]))
+    w, wrapper = weight_and_wrapper(OwnBackward, counts=2)
+    with pytest.raises(TypeError, match='remove accumulative_counts'):
         backward_uncounted(wrapper, w.sum())
     assert w.grad is None
