@@ -9,8 +9,8 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from tests.fixtures import write_tiny_dataset
+from .dist_launch import ROOT, dist_train
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SIZE = 32
 
 
@@ -176,31 +176,11 @@ def test_class_list_mismatch_is_refused(source_ckpt, tmp_path):
 def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     """tools/dist_train.sh: SOCKET with two sources (DDP-wrapped encoders
     and zeta, first backward under no_sync) on 2 gloo ranks."""
-    import os
-    import socket
-    import subprocess
-    import sys
     data_root, ckpt, num_classes = source_ckpt
     cfg = transfer_cfg('socket', data_root, ckpt, num_classes,
                        str(tmp_path / 'work'))
     cfg.model.sources = [copy.deepcopy(cfg.model.sources[0])] * 2
-    cfg.log_level = 'INFO'
-    config = str(tmp_path / 'socket2.py')
-    cfg.dump(config)
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-    env = dict(
-        os.environ, PORT=str(port), OMP_NUM_THREADS='1', PYTHON=sys.executable)
-    proc = subprocess.run(
-        ['bash', osp.join(ROOT, 'tools', 'dist_train.sh'), config, '2'],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=300)
-    assert proc.returncode == 0, proc.stdout[-4000:]
+    log = dist_train(cfg, str(tmp_path / 'socket2.py'))
     saved = torch.load(
         tmp_path / 'work' / 'epoch_2.pth',
         map_location='cpu',
@@ -208,7 +188,7 @@ def test_dist_train_two_sources_on_two_cpu_ranks(source_ckpt, tmp_path):
     # 12 TR samples, 4 per rank and step, 2 ranks: 1 iteration per epoch
     assert saved['meta']['iter'] == 2 * (12 // 8)
     assert saved['state_dict']['ti_bank'].shape[0] == 2
-    assert 'accuracy/source_1' in proc.stdout
+    assert 'accuracy/source_1' in log
 
 
 @pytest.mark.slow

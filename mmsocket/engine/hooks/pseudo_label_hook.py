@@ -6,7 +6,7 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, unwrap
+from .utils import build_stream_loader, require_interface, unwrap
 
 
 @HOOKS.register_module()
@@ -53,6 +53,7 @@ class PseudoLabelHook(Hook):
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
+        require_interface(model, self, 'refresh_pseudo_labels')
         if not model.needs_pseudo_labels:
             return
         self._loader = build_stream_loader(

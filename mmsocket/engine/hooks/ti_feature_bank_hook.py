@@ -6,7 +6,7 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, unwrap
+from .utils import build_stream_loader, require_interface, unwrap
 
 
 @HOOKS.register_module()
@@ -45,6 +45,7 @@ class TIFeatureBankHook(Hook):
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
+        require_interface(model, self, 'build_ti_bank')
         if not model.needs_ti_bank or model.ti_bank_ready:
             return
         loader = build_stream_loader(

@@ -12,6 +12,16 @@ def unwrap(model):
     return model.module if is_model_wrapper(model) else model
 
 
+def require_interface(model, hook, method: str) -> None:
+    """Refuse a hook on a model that has no bank for it to fill."""
+    if not callable(getattr(model, method, None)):
+        raise TypeError(
+            f'{type(hook).__name__} fills a bank of the model through '
+            f'model.{method}(), which {type(model).__name__} does not have '
+            '(SOCKET, SHOT, DECISION and TGKT do): remove the hook from '
+            'custom_hooks')
+
+
 def build_stream_loader(runner: Runner,
                         loader: Union[dict, DataLoader],
                         stream: Optional[str] = None,

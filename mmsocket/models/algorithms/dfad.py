@@ -13,7 +13,8 @@ from mmengine.optim import OptimWrapperDict
 from torch import Tensor
 
 from mmsocket.registry import MODELS
-from .dfdd import DepthDistillerBase, add_prefix, frozen, match_size
+from ..utils import accumulates, add_prefix, match_size, temporarily_frozen
+from .depth_distiller import DepthDistillerBase
 
 
 def depth_discrepancy(student_depth: Tensor, teacher_depth: Tensor) -> Tensor:
@@ -78,6 +79,13 @@ class DFAD(DepthDistillerBase):
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, Tensor]:
         self._check_optim_wrapper(optim_wrapper, ['student', 'generator'])
+        if accumulates(optim_wrapper['student']):
+            raise ValueError(
+                f'DFAD takes student_iters={self.student_iters} optimizer '
+                'steps of the student per iteration, which mmengine\'s '
+                'gradient accumulation cannot count: remove '
+                'accumulative_counts from optim_wrapper.student (a larger '
+                'train_dataloader.batch_size enlarges every student step)')
         z = self._codes(data)
         logs = {}
         for k in range(self.student_iters):
@@ -93,7 +101,7 @@ class DFAD(DepthDistillerBase):
             optim_wrapper['student'].update_params(loss)
         logs.update(add_prefix(vars_, 'student'))
         with optim_wrapper['generator'].optim_context(self.generator), \
-                frozen(self.student):
+                temporarily_frozen(self.student):
             fake = self.generator(torch.randn_like(z))
             gap = depth_discrepancy(
                 self.student(fake, mode='tensor'),

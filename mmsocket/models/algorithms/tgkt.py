@@ -2,24 +2,24 @@
 """TGKT: distil the source model on translated images into a target model.
 
 Stage 2 of "Source-Free Cross-Modal Knowledge Transfer by Unleashing the
-Potential of Task-Irrelevant Data" (arXiv 2401.05014), Sec. 3.2 and
-Algorithm 2; docs/methods/tgmb_tgkt.md#tgkt-losses.
+Potential of Task-Irrelevant Data" (arXiv 2401.05014); docs/methods/
+tgmb_tgkt.md lists the choices where the paper is ambiguous.
 """
 import copy
 import os.path as osp
 from typing import Optional, Sequence, Union
 
 import torch
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.runner import CheckpointLoader
 
 from mmsocket.registry import MODELS
 from ..translators import to_source_input
 from ..utils import freeze, mix
-from .socket import SOCKET
+from .multi_source_adaptation import MultiSourceAdaptation
 
 
 @MODELS.register_module()
-class TGKT(SOCKET):
+class TGKT(MultiSourceAdaptation):
     """Task-irrelevant data guided knowledge transfer.
 
     The target model F_t starts as a copy of the source encoder(s) (the
@@ -34,12 +34,12 @@ class TGKT(SOCKET):
     - ``L_self``: cross entropy on SHOT-style clustered pseudo-labels,
       refreshed by ``PseudoLabelHook``.
 
-    This is SOCKET's machinery (encoders, zeta, banks, hooks, evaluation)
-    with other losses and a frozen teacher: a frozen copy of the original
-    source encoders plus the translator T loaded from the TGMB checkpoint.
-    With several sources the teacher's logits are mixed with the zeta TGMB
-    learned (fixed here) and the student's with its own learnable zeta,
-    initialised from the same values.
+    The encoders, zeta, banks, hooks and evaluation are
+    :class:`MultiSourceAdaptation`'s (as SOCKET's); the frozen teacher is a
+    copy of the original source encoders plus the translator T loaded from
+    the TGMB checkpoint. With several sources the teacher's logits are
+    mixed with the zeta TGMB learned (fixed here) and the student's with
+    its own learnable zeta, initialised from the same values.
 
     Args:
         sources (list[dict]): ``dict(model=..., checkpoint=...)`` per source.
@@ -61,6 +61,8 @@ class TGKT(SOCKET):
         source_preprocessor (dict, optional): Source RGB normalisation.
     """
 
+    pseudo_label_loss_name = 'loss_self'
+
     def __init__(self,
                  sources: Sequence[dict],
                  translator_checkpoint: str,
@@ -80,19 +82,12 @@ class TGKT(SOCKET):
                  data_preprocessor: Optional[dict] = None,
                  source_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(
-            sources,
-            info_max_loss=info_max_loss or dict(type='InfoMaxLoss'),
-            pseudo_label_loss=self_training_loss,
-            ti_feature_loss=feature_loss,
-            bn_moment_loss=None,
-            pseudo_labeler=pseudo_labeler,
-            zeta_init=zeta_init,
-            data_preprocessor=data_preprocessor,
-            source_preprocessor=source_preprocessor,
-            init_cfg=init_cfg)
-        if info_max_loss is None:
-            self.info_max_loss = None
+        # L_self and L_f are the adaptation's pseudo-label and TI losses.
+        super().__init__(sources, self_training_loss, feature_loss,
+                         pseudo_labeler, zeta_init, data_preprocessor,
+                         source_preprocessor, init_cfg)
+        self.info_max_loss = (
+            MODELS.build(info_max_loss) if info_max_loss else None)
         self.kd_loss = MODELS.build(kd_loss) if kd_loss else None
         # The teacher: the original source encoders, before F_t moves.
         self.teacher = freeze(copy.deepcopy(self.encoders))
@@ -111,7 +106,10 @@ class TGKT(SOCKET):
                 'TGMB stage first (its config exports tgmb.pth in its work '
                 'dir), or point model.translator_checkpoint at its '
                 'checkpoint')
-        ckpt = _load_checkpoint(path, map_location='cpu')
+        # mmsocket makes this loader weights-only: a checkpoint that
+        # carries code is refused (UnsafeCheckpointError), never run.
+        ckpt = CheckpointLoader.load_checkpoint(
+            path, map_location='cpu', logger='silent')
         state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
         prefix = 'translator.'
         weights = {
@@ -144,10 +142,6 @@ class TGKT(SOCKET):
         self.translator.eval()
         return self
 
-    @property
-    def needs_pseudo_labels(self) -> bool:
-        return self.pseudo_label_loss is not None
-
     @torch.no_grad()
     def teacher_logits(self, inputs: torch.Tensor) -> torch.Tensor:
         """C(F_s(T(x))) mixed with TGMB's zeta."""
@@ -156,8 +150,8 @@ class TGKT(SOCKET):
         return mix(self._logits(self.teacher(rgb)), self.teacher_zeta)
 
     def tr_losses(self, inputs: torch.Tensor, indices: torch.Tensor):
-        """L_kd and L_self of a task-relevant target batch (SOCKET's
-        ``train_step`` adds L_f from the TI stream)."""
+        """L_kd and L_self of a task-relevant target batch (``train_step``
+        adds L_f from the TI stream)."""
         feats = self.encoders(inputs)
         zeta = self.mixer()
         mixed = mix(self._logits(feats), zeta)
@@ -166,8 +160,8 @@ class TGKT(SOCKET):
             losses['loss_kd'] = self.kd_loss(mixed,
                                              self.teacher_logits(inputs))
         if self.pseudo_label_loss is not None:
-            labels = self.batch_pseudo_labels(indices, zeta)
-            losses['loss_self'] = self.pseudo_label_loss(mixed, labels)
+            losses[self.pseudo_label_loss_name] = self.pseudo_label_loss_of(
+                mixed, indices, zeta)
         if self.info_max_loss is not None:
             losses['loss_im'] = self.info_max_loss(mixed)
         if not losses:

@@ -2,57 +2,23 @@
 """TGMB: learn a translator from the target modality to source-like RGB.
 
 Stage 1 of "Source-Free Cross-Modal Knowledge Transfer by Unleashing the
-Potential of Task-Irrelevant Data" (arXiv 2401.05014), Sec. 3.1 and
-Algorithm 1. Formulas and the choices where the paper is ambiguous:
-docs/methods/tgmb_tgkt.md#tgmb-losses.
+Potential of Task-Irrelevant Data" (arXiv 2401.05014).
+docs/methods/tgmb_tgkt.md lists the choices where the paper is ambiguous.
 """
-import contextlib
 from typing import Dict, List, Optional, Sequence, Union
 
 import torch
-import torch.nn as nn
-from mmengine.model import BaseModel
 from mmengine.optim import OptimWrapperDict
-from mmpretrain.structures import DataSample
 
 from mmsocket.registry import MODELS
-from ..losses import gan_loss, info_max_terms
+from ..losses import gan_loss
 from ..translators import from_source_input, to_source_input
-from ..utils import build_preprocessors, build_sources, freeze, mix
-
-
-@contextlib.contextmanager
-def frozen(*modules: nn.Module):
-    """Temporarily stop gradients into ``modules`` (restored on exit), so a
-    phase's backward leaves no stale ``.grad`` on another phase's network.
-    """
-    params = [p for m in modules for p in m.parameters() if p.requires_grad]
-    for p in params:
-        p.requires_grad_(False)
-    try:
-        yield
-    finally:
-        for p in params:
-            p.requires_grad_(True)
-
-
-def set_pred_scores(
-        logits: Sequence[torch.Tensor], zeta: torch.Tensor,
-        data_samples: Optional[List[DataSample]]) -> List[DataSample]:
-    """Ensemble scores plus each source's (``source_scores``, (S, K)), as
-    :class:`MultiSourceAccuracy` reads them."""
-    mixed = mix(logits, zeta).softmax(1)
-    per_source = torch.stack([lg.softmax(1) for lg in logits], 1)
-    if data_samples is None:
-        data_samples = [DataSample() for _ in range(len(mixed))]
-    for sample, score, src in zip(data_samples, mixed, per_source):
-        sample.set_pred_score(score)
-        sample.set_field(src, 'source_scores')
-    return data_samples
+from ..utils import PerSourceModules, freeze, mix, temporarily_frozen
+from .multi_source_classifier import MultiSourceClassifier
 
 
 @MODELS.register_module()
-class TGMB(BaseModel):
+class TGMB(MultiSourceClassifier):
     """Task-irrelevant data guided modality bridging.
 
     A translator T maps a target-modality image (depth/NIR, replicated to 3
@@ -72,6 +38,8 @@ class TGMB(BaseModel):
     detached). Every network has its own optimizer: ``optim_wrapper`` keys
     are ``translator``, ``disc_inter`` (D1), ``disc_intra`` (D2) and
     ``mixer`` (the source weights zeta; nothing to learn with one source).
+    zeta's gradient comes from T's loss, so zeta steps when T does (T's
+    ``accumulative_counts`` applies to it).
 
     Several sources (beyond the paper): each has its own D1 and D2 on its
     own feature space; the adversarial terms are weighted by zeta
@@ -115,25 +83,15 @@ class TGMB(BaseModel):
                  data_preprocessor: Optional[dict] = None,
                  source_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        if not sources:
-            raise ValueError('TGMB needs at least one source model')
-        data_preprocessor, source_preprocessor = build_preprocessors(
-            sources, data_preprocessor, source_preprocessor)
-        super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.source_preprocessor = source_preprocessor
-
-        built = build_sources(sources, zeta_init)
-        self.encoders = freeze(built.encoders)
-        self.heads = freeze(built.heads)
-        self.num_classes = built.num_classes
-        self.classes = built.classes
-        self.mixer = built.mixer
+        super().__init__(sources, zeta_init, data_preprocessor,
+                         source_preprocessor, init_cfg)
+        # The source models are fixed throughout; only T (and zeta) learn.
+        freeze(self.encoders)
 
         self.translator = MODELS.build(translator)
-        self.disc_inter = nn.ModuleList(
+        self.disc_inter = PerSourceModules(
             MODELS.build(discriminator) for _ in sources)
-        self.disc_intra = nn.ModuleList(
+        self.disc_intra = PerSourceModules(
             MODELS.build(discriminator) for _ in sources)
 
         def build(cfg):
@@ -145,11 +103,6 @@ class TGMB(BaseModel):
         self.info_max_loss = build(info_max_loss)
         self.train()
 
-    def init_weights(self) -> None:
-        """Nothing to do: the sources come from their checkpoints and the
-        new networks were initialised when built; mmengine's default would
-        re-initialise the loaded source weights."""
-
     def train(self, mode: bool = True) -> 'TGMB':
         """The source models stay in eval mode (their BN statistics are
         part of what T must match)."""
@@ -157,10 +110,6 @@ class TGMB(BaseModel):
         self.encoders.eval()
         self.heads.eval()
         return self
-
-    @property
-    def num_sources(self) -> int:
-        return len(self.heads)
 
     # ---------------------------------------------------------- forward parts
     def translate(self, inputs: torch.Tensor) -> torch.Tensor:
@@ -171,8 +120,10 @@ class TGMB(BaseModel):
         """Each frozen source encoder's features of RGB images in [0, 1]."""
         return self.encoders(to_source_input(rgb01, self.source_preprocessor))
 
-    def _logits(self, feats: List[torch.Tensor]) -> List[torch.Tensor]:
-        return [head((f, )) for head, f in zip(self.heads, feats)]
+    def extract_feat(self, inputs: torch.Tensor) -> List[torch.Tensor]:
+        """The source features of translated target images: what TGMB
+        evaluates (the paper's "TGMB" result)."""
+        return self.source_features(self.translate(inputs))
 
     # ------------------------------------------------------------- training
     def translator_losses(self, f_ti, f_tr, fake_ti, rgb01_ti):
@@ -184,29 +135,36 @@ class TGMB(BaseModel):
             losses['loss_rec'] = self.rec_loss(fake_ti, rgb01_ti)
         if self.inter_gan_loss is not None:
             losses['loss_adv_inter'] = sum(
-                zd[j] * self.inter_gan_loss(d(f_ti[j]), True)
-                for j, d in enumerate(self.disc_inter))
+                zd[j] * self.inter_gan_loss(d_ti, True)
+                for j, d_ti in enumerate(self.disc_inter(f_ti)))
         if self.intra_gan_loss is not None:
             # Both sides move towards each other: TR translations should
             # look like TI ones and vice versa.
+            d_tr, d_ti = self.disc_intra(f_tr), self.disc_intra(f_ti)
             losses['loss_adv_intra'] = sum(
-                zd[j] * (self.intra_gan_loss(d(f_tr[j]), True) +
-                         self.intra_gan_loss(d(f_ti[j]), False))
-                for j, d in enumerate(self.disc_intra))
+                zd[j] * (self.intra_gan_loss(d_tr[j], True) +
+                         self.intra_gan_loss(d_ti[j], False))
+                for j in range(self.num_sources))
         mixed = mix(self._logits(f_tr), zeta)
         if self.info_max_loss is not None:
             losses['loss_im'] = self.info_max_loss(mixed)
         return losses, mixed
 
-    @staticmethod
-    def discriminator_loss(discs: nn.ModuleList, real: List[torch.Tensor],
-                           fake: List[torch.Tensor],
-                           gan_type: str) -> torch.Tensor:
-        """Each source's discriminator: real -> 1, fake -> 0 (summed)."""
-        return sum(
-            gan_loss(d(r.detach()), True, gan_type) +
-            gan_loss(d(f.detach()), False, gan_type)
-            for d, r, f in zip(discs, real, fake))
+    def discriminator_step(self, name: str, real: List[torch.Tensor],
+                           fake: List[torch.Tensor], gan_type: str,
+                           optim_wrapper: OptimWrapperDict) -> torch.Tensor:
+        """One step of D1 (``name='disc_inter'``) or D2 (``'disc_intra'``):
+        each source's discriminator scores its (detached) real features 1
+        and fake ones 0. Returns the loss, detached."""
+        discs, wrapper = getattr(self, name), optim_wrapper[name]
+        with wrapper.optim_context(discs):
+            d_real = discs([r.detach() for r in real])
+            d_fake = discs([f.detach() for f in fake])
+            loss = sum(
+                gan_loss(r, True, gan_type) + gan_loss(f, False, gan_type)
+                for r, f in zip(d_real, d_fake))
+        wrapper.update_params(loss)
+        return loss.detach()
 
     def train_step(self, data: dict,
                    optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
@@ -227,7 +185,7 @@ class TGMB(BaseModel):
 
         wrapper = optim_wrapper['translator']
         with wrapper.optim_context(self.translator), \
-                frozen(self.disc_inter, self.disc_intra):
+                temporarily_frozen(self.disc_inter, self.disc_intra):
             fake_ti = self.translate(x_ti)
             fake_tr = self.translate(x_tr)
             f_ti = self.source_features(fake_ti)
@@ -236,54 +194,22 @@ class TGMB(BaseModel):
                                                    rgb01_ti)
             loss, log_vars = self.parse_losses(losses)
         wrapper.update_params(loss)
-        if 'mixer' in optim_wrapper:
+        # zeta's gradient came with T's (scaled, counted) backward.
+        if 'mixer' in optim_wrapper and wrapper.should_update():
             optim_wrapper['mixer'].step()
             optim_wrapper['mixer'].zero_grad()
-        ent, div = info_max_terms(mixed.detach())
-        log_vars.update(entropy=ent, diversity=div)
-        for j, z in enumerate(self.mixer().detach()):
-            log_vars[f'zeta_{j}'] = z
+        self._log_ensemble(log_vars, mixed)
 
         # The discriminators see the features of this step's translations
         # (before T's update), detached: no gradient reaches T.
         if self.inter_gan_loss is not None:
             with torch.no_grad():
                 f_rgb = self.encoders(rgb_ti)
-            w = optim_wrapper['disc_inter']
-            with w.optim_context(self.disc_inter):
-                loss_d1 = self.discriminator_loss(self.disc_inter, f_rgb, f_ti,
-                                                  self.inter_gan_loss.gan_type)
-            w.update_params(loss_d1)
-            log_vars['disc_inter.loss'] = loss_d1.detach()
+            log_vars['disc_inter.loss'] = self.discriminator_step(
+                'disc_inter', f_rgb, f_ti, self.inter_gan_loss.gan_type,
+                optim_wrapper)
         if self.intra_gan_loss is not None:
-            w = optim_wrapper['disc_intra']
-            with w.optim_context(self.disc_intra):
-                loss_d2 = self.discriminator_loss(self.disc_intra, f_ti, f_tr,
-                                                  self.intra_gan_loss.gan_type)
-            w.update_params(loss_d2)
-            log_vars['disc_intra.loss'] = loss_d2.detach()
+            log_vars['disc_intra.loss'] = self.discriminator_step(
+                'disc_intra', f_ti, f_tr, self.intra_gan_loss.gan_type,
+                optim_wrapper)
         return log_vars
-
-    # ------------------------------------------------------------ inference
-    def forward(self,
-                inputs: torch.Tensor,
-                data_samples: Optional[List[DataSample]] = None,
-                mode: str = 'tensor'):
-        if mode == 'tensor':
-            feats = self.source_features(self.translate(inputs))
-            return mix(self._logits(feats), self.mixer())
-        if mode == 'predict':
-            return self.predict(inputs, data_samples)
-        raise RuntimeError(f'{type(self).__name__} trains through its own '
-                           f'train_step; mode={mode!r} is not supported')
-
-    @torch.no_grad()
-    def predict(
-            self,
-            inputs: torch.Tensor,
-            data_samples: Optional[List[DataSample]] = None
-    ) -> List[DataSample]:
-        """The frozen source model(s) on translated target images (the
-        paper's "TGMB" result)."""
-        feats = self.source_features(self.translate(inputs))
-        return set_pred_scores(self._logits(feats), self.mixer(), data_samples)

@@ -174,8 +174,10 @@ class BNMomentLoss(nn.Module):
     drives down, attenuating :math:`L_d` over training). Here, by default:
     per-source lists, normalised ζ (a single source has weight 1), ×10 on
     each source's first BN layer — i.e. eq. 3 plus the code's first-layer
-    multiplier. ``legacy_socket_ld=True`` reproduces the official code
-    (then pass the unnormalised :math:`\\sigma(w)` as ``zeta``).
+    multiplier. ``legacy_socket_ld=True`` computes the official code's
+    form; it takes the unnormalised :math:`\\sigma(w)` as ``zeta``, which
+    :class:`~mmsocket.models.algorithms.SOCKET` then passes (and, as the
+    official code, trains :math:`w` also for a single source).
 
     With a single source and ζ = 1 the loss is
     :math:`\\sum_l m_l(\\lVert\\mu_l - \\hat\\mu_l\\rVert_2 +

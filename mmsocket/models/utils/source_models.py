@@ -16,12 +16,6 @@ from mmengine.runner import load_checkpoint
 from mmsocket.registry import MODELS
 
 
-def freeze(module: nn.Module) -> nn.Module:
-    """Stop gradients into ``module``'s parameters; returns the module."""
-    module.requires_grad_(False)
-    return module
-
-
 def build_source_classifier(
         model: dict,
         checkpoint: Optional[str] = None) -> Tuple[nn.Module, Optional[list]]:
@@ -155,13 +149,31 @@ class SourceEncoders(nn.Module):
         return [enc(x) for enc in self.encoders]
 
 
+class PerSourceModules(nn.ModuleList):
+    """One module per source, applied to that source's input.
+
+    A list that is also a module with a forward, so that
+    ``MMSeparateDistributedDataParallel`` can wrap it in one DDP (a wrapped
+    plain ``ModuleList`` can no longer be iterated). Its state-dict keys are
+    those of a ``ModuleList`` (``0.*``, ``1.*``, ...).
+    """
+
+    def forward(self, inputs: Sequence[torch.Tensor]) -> List[torch.Tensor]:
+        if len(inputs) != len(self):
+            raise ValueError(f'{len(self)} per-source modules got '
+                             f'{len(inputs)} inputs')
+        return [m(x) for m, x in zip(self, inputs)]
+
+
 class SourceMixer(nn.Module):
     """Learnable source weights zeta = sigmoid(w) / sum(sigmoid(w)).
 
     DECISION's re-parametrisation, used by SOCKET's code (see
     docs/methods/socket.md#zeta-source-mixing-weights):
     it keeps zeta on the simplex without a projection step. With one source
-    the weight is fixed at 1 and nothing is learned.
+    the weight is fixed at 1 and nothing is learned (``weight`` does not
+    require grad; an algorithm that uses the unnormalised weights may turn
+    it on).
 
     Args:
         num_sources (int): Number of source models.
@@ -183,9 +195,12 @@ class SourceMixer(nn.Module):
                              f'got {init!r}')
         self.weight = nn.Parameter(weight, requires_grad=num_sources > 1)
 
-    def forward(self) -> torch.Tensor:
+    def forward(self, normalised: bool = True) -> torch.Tensor:
+        """zeta, or with ``normalised=False`` the raw sigmoid(w) (which the
+        official SOCKET code uses inside L_d). An argument rather than a
+        method: a DDP-wrapped mixer is reached through its forward only."""
         s = torch.sigmoid(self.weight)
-        return s / s.sum()
+        return s / s.sum() if normalised else s
 
 
 def mix(tensors: Sequence[torch.Tensor], zeta: torch.Tensor) -> torch.Tensor:

@@ -6,7 +6,8 @@ import torch
 from mmengine.optim import build_optim_wrapper
 
 from mmsocket.registry import MODELS, OPTIM_WRAPPER_CONSTRUCTORS
-from .toy_socket import FEAT, NUM_CLASSES, batch, fill_banks, tiny_source
+from .toy_socket import (FEAT, NUM_CLASSES, batch, build_socket, fill_banks,
+                         tiny_source)
 
 OPTIMS = dict(
     translator=dict(optimizer=dict(type='SGD', lr=0.1, momentum=0.9)),
@@ -213,3 +214,65 @@ def test_tgkt_clear_errors(tgmb_ckpt, tmp_path):
     with pytest.raises(RuntimeError, match='does not match'):
         build_tgkt(
             path, translator=dict(type='UNetStemTranslator', mid_channels=8))
+
+
+class RunsCode:
+    """Unpickling this calls ``os.system``."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+        return (os.system, (f'touch {self.marker}', ))
+
+
+def test_tgkt_refuses_a_checkpoint_that_runs_code(tgmb_ckpt, tmp_path):
+    from mmsocket.utils import UnsafeCheckpointError
+    _, tgmb = tgmb_ckpt(1)
+    marker = tmp_path / 'ran'
+    evil = str(tmp_path / 'evil.pth')
+    torch.save(
+        dict(state_dict=tgmb.state_dict(), meta=dict(x=RunsCode(marker))),
+        evil)
+    with pytest.raises(UnsafeCheckpointError, match='system'):
+        build_tgkt(evil)
+    assert not marker.exists()
+
+
+def test_tgkt_has_only_its_own_losses(tgmb_ckpt):
+    path, _ = tgmb_ckpt(1)
+    model = build_tgkt(path)
+    children = dict(model.named_children())
+    assert 'info_max_loss' not in children and model.info_max_loss is None
+    assert not hasattr(model, 'bn_moment_loss')
+    assert not any(k.startswith('source_bn') for k in model.state_dict())
+    with_im = build_tgkt(path, info_max_loss=dict(type='InfoMaxLoss'))
+    fill_banks(with_im, n_target=8, n_ti=6)
+    losses, _ = with_im.tr_losses(torch.randn(4, 3, 32, 32), torch.arange(4))
+    assert list(losses) == ['loss_kd', 'loss_self', 'loss_im']
+
+
+def build_socket_like(algorithm):
+    if algorithm == 'SHOT':
+        return build_socket(2, ti_feature_loss=None, bn_moment_loss=None)
+    return build_socket(2)
+
+
+@pytest.mark.parametrize('algorithm', ['SOCKET', 'SHOT', 'TGMB', 'TGKT'])
+def test_every_child_is_a_module_the_separate_ddp_can_wrap(
+        algorithm, tgmb_ckpt):
+    """MMSeparateDistributedDataParallel wraps each registered child with
+    trainable parameters in a DDP, which is then only callable: a child
+    may be neither None nor a container the algorithm iterates."""
+    if algorithm == 'TGKT':
+        model = build_tgkt(tgmb_ckpt(2)[0], 2)
+    elif algorithm == 'TGMB':
+        model = build_tgmb(2)
+    else:
+        model = build_socket_like(algorithm)
+    # named_children() skips None entries; the wrapper's loop does not.
+    for name, child in model._modules.items():
+        assert child is not None, name
+        trainable = any(p.requires_grad for p in child.parameters())
+        assert not trainable or type(child) is not torch.nn.ModuleList, name
