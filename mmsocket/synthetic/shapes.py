@@ -24,7 +24,7 @@ The output is not our converted format but what a user has: folders of
 paired images named by class, ``<out>/task_relevant/{rgb,depth}/<class>/
 <name>.png`` and ``<out>/task_irrelevant/...`` (16-bit millimetre depth),
 plus a ``meta.json`` describing how it was made. Convert it like any user
-data (``docs/own_data.md``).
+data, with the paired-folder converter.
 """
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple

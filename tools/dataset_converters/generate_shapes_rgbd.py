@@ -10,7 +10,7 @@ Writes ``task_relevant/{rgb,depth}/<class>/<name>.png`` and
 ``task_irrelevant/...``: folders of paired images named by class, as a
 user would bring them (see ``mmsocket/synthetic/shapes.py`` for how RGB
 and depth carry its classes). Convert it like any user data
-(docs/own_data.md).
+(the paired-folder converter).
 """
 import argparse
 
