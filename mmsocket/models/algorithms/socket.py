@@ -26,8 +26,9 @@ def _bn_recorder(encoder, index: int) -> BNStatsRecorder:
             f'L_d (model.bn_moment_loss) matches the BatchNorm2d statistics '
             f'of the source models, but source {index} has no BatchNorm2d '
             f'({e}). Run without L_d: --cfg-options model.bn_moment_loss='
-            'None (SOCKET without L_d, docs/methods/socket.md#l_d-bn-moment-'
-            'matching), or use a source backbone with BatchNorm2d.') from e
+            'None (SOCKET without L_d, see '
+            'docs/methods/socket.md#l_d-bn-moment-matching), or use a '
+            'source backbone with BatchNorm2d.') from e
 
 
 @MODELS.register_module()

@@ -110,8 +110,8 @@ def read_source_checkpoint(
             "backbone=dict(type='ResNet', depth=<its depth>, "
             "out_indices=(3, )), neck=dict(type='GlobalAveragePooling'), "
             "head=dict(type='LinearClsHead', num_classes=<rows of fc>, "
-            'in_channels=<columns of fc>) (docs/export.md#bringing-your-'
-            'own-rgb-classifier)')
+            'in_channels=<columns of fc>); see '
+            'docs/export.md#bringing-your-own-rgb-classifier')
     hint = ''
     if any(k.startswith('module.') for k in state):
         hint = (' Its keys start with "module." (saved from a '
@@ -122,5 +122,5 @@ def read_source_checkpoint(
         f'({type(model).__name__}): '
         f'{_describe_mismatch(model_keys, set(state))}. The source config '
         'must describe the network the checkpoint was trained as (backbone '
-        'type/depth/arch, neck, head and num_classes; see '
-        f'docs/export.md#bringing-your-own-rgb-classifier).{hint}')
+        'type/depth/arch, neck, head and num_classes), see '
+        f'docs/export.md#bringing-your-own-rgb-classifier.{hint}')

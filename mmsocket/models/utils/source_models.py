@@ -54,8 +54,12 @@ def build_source_classifier(
         classes = (meta.get('dataset_meta') or {}).get('classes')
         classes = list(classes) if classes is not None else None
     num_classes = getattr(clf.head, 'num_classes', None)
-    if classes is not None and num_classes is not None \
-            and len(classes) != num_classes:
+    if num_classes is None:
+        raise ValueError(
+            f'the source model\'s head ({type(clf.head).__name__}) has no '
+            'num_classes: a source model must end in a classification head '
+            '(e.g. LinearClsHead or WeightNormClsHead)')
+    if classes is not None and len(classes) != num_classes:
         raise ValueError(f'{checkpoint} was trained on {len(classes)} '
                          f'classes but its head has {num_classes} outputs')
     return clf, classes
