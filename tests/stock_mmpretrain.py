@@ -9,11 +9,11 @@ package) at 1/8 width, on a tiny folder of images read by mmpretrain's
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 
 import cv2
 import numpy as np
+from toy_parts import run_checked
 
 CLASSES = ('cat', 'dog')
 
@@ -69,15 +69,9 @@ def train_stock_classifier(tmp_dir: str) -> dict:
     config the Runner dumped), ``checkpoint`` and ``mmsocket_imported``."""
     root = write_image_folder(osp.join(tmp_dir, 'images'))
     work = osp.join(tmp_dir, 'stock_work')
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([sys.executable, '-c', _SCRIPT, root, work],
-                          cwd=tmp_dir,
-                          env=env,
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    info = json.loads(proc.stdout.strip().splitlines()[-1])
+    out = run_checked([sys.executable, '-c', _SCRIPT, root, work],
+                      cwd=tmp_dir,
+                      timeout=300)
+    info = json.loads(out.strip().splitlines()[-1])
     assert not info['mmsocket_imported']
     return info

@@ -6,7 +6,6 @@ import json
 import os
 import os.path as osp
 import pickletools
-import subprocess
 import sys
 import zipfile
 
@@ -17,7 +16,7 @@ import torch
 import torchvision
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from toy_parts import REPO_ROOT
+from toy_parts import REPO_ROOT, run_checked
 
 from mmsocket.apis.export import (build_mmpretrain, convert_torchvision_resnet,
                                   export_model, read_adapted_model,
@@ -184,18 +183,12 @@ def test_exported_predictions_equal_the_original(adapted, num_sources):
             modality='depth'))['img']
         assert np.array_equal(mmcv.imread(path), want)
 
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    proc = subprocess.run([
+    out = run_checked([
         sys.executable, '-c', _LOAD_EXPORTED, out_dir, ','.join(names), *images
     ],
-                          cwd=adapted['tmp'],
-                          env=env,
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    got = json.loads(proc.stdout.rsplit('RESULT=', 1)[1].splitlines()[0])
+                      adapted['tmp'],
+                      timeout=300)
+    got = json.loads(out.rsplit('RESULT=', 1)[1].splitlines()[0])
     assert not got['mmsocket_imported']
 
     preds = _reference(run, info)

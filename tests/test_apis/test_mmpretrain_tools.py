@@ -6,7 +6,6 @@ browse_dataset.py (run from the copies mmpretrain ships in its package)."""
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 
 import mmpretrain
@@ -14,7 +13,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
-from toy_parts import REPO_ROOT
+from toy_parts import REPO_ROOT, run_checked, subprocess_env
 
 from mmsocket.registry import MODELS
 from tests.fixtures import write_tiny_dataset
@@ -38,16 +37,8 @@ print('RESULT=' + json.dumps(dict(
 
 
 def _run(cmd, cwd):
-    env = dict(os.environ, OMP_NUM_THREADS='1', MPLBACKEND='Agg')
-    proc = subprocess.run([sys.executable, *cmd],
-                          cwd=cwd,
-                          env=env,
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stdout[-4000:]
-    return proc.stdout
+    env = dict(subprocess_env(), MPLBACKEND='Agg')
+    return run_checked([sys.executable, *cmd], cwd, env=env, timeout=300)
 
 
 @pytest.fixture(scope='module')

@@ -75,8 +75,17 @@ class LoadModality(BaseTransform):
     def transform(self, results: dict) -> dict:
         modality = self.modality or results.get('modality', 'rgb')
         if 'img_path' not in results and 'img' in results:
-            return self._decoded_by_caller(results, modality)
-        path = results['img_path']
+            img = self._decoded_by_caller(results['img'], modality)
+        else:
+            img = self._read(results['img_path'], modality)
+        if img.ndim == 2 and self.replicate:
+            img = np.repeat(img[..., None], 3, axis=2)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def _read(self, path: str, modality: str) -> np.ndarray:
         flag = 'color' if modality == 'rgb' else 'unchanged'
         try:
             img = mmcv.imread(path, flag=flag)
@@ -97,14 +106,9 @@ class LoadModality(BaseTransform):
                 img = img[..., 0]
             if img.dtype == np.uint16:
                 img = (img.astype(np.float32) / 257.0).round().astype(np.uint8)
-        if img.ndim == 2 and self.replicate:
-            img = np.repeat(img[..., None], 3, axis=2)
-        results['img'] = img
-        results['img_shape'] = img.shape[:2]
-        results['ori_shape'] = img.shape[:2]
-        return results
+        return img
 
-    def _decoded_by_caller(self, results: dict, modality: str) -> dict:
+    def _decoded_by_caller(self, img: np.ndarray, modality: str) -> np.ndarray:
         """mmpretrain's ``ImageClassificationInferencer`` decodes the image
         itself (8-bit colour) and passes ``img`` without ``img_path``: that
         is what this transform makes of an RGB file, but depth or NIR cannot
@@ -116,15 +120,9 @@ class LoadModality(BaseTransform):
                 'image decoded by the caller (8-bit colour, e.g. by '
                 'mmpretrain\'s inferencer), from which it cannot be '
                 'recovered. Export the model (tools/model_converters/'
-                'export.py) and encode the '
-                'images as it says (docs/export.md).')
-        img = results['img']
-        if img.ndim == 2 and self.replicate:
-            img = np.repeat(img[..., None], 3, axis=2)
-        results['img'] = img
-        results['img_shape'] = img.shape[:2]
-        results['ori_shape'] = img.shape[:2]
-        return results
+                'export.py) and encode the images as it says '
+                '(docs/export.md).')
+        return img
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(modality={self.modality}, '

@@ -12,6 +12,7 @@ from mmsocket.models.utils import (NoBatchNormError, build_source_classifier,
                                    torchvision_resnet_to_mmpretrain)
 from mmsocket.registry import MODELS
 from tests.stock_mmpretrain import CLASSES, train_stock_classifier
+from tests.test_models.test_algorithms.toy_socket import tiny_source
 
 
 @pytest.fixture(scope='module')
@@ -70,11 +71,8 @@ def test_stock_mmpretrain_checkpoint_is_a_source(stock):
 def _torchvision_source(num_classes):
     return dict(
         type='ImageClassifier',
-        data_preprocessor=dict(
-            type='ClsDataPreprocessor',
-            mean=[123.675, 116.28, 103.53],
-            std=[58.395, 57.12, 57.375],
-            to_rgb=True),
+        # torchvision's RGB ImageNet normalisation, on mmcv's BGR images.
+        data_preprocessor=tiny_source()['data_preprocessor'],
         backbone=dict(type='ResNet', depth=18, out_indices=(3, )),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(
