@@ -5,10 +5,11 @@
 (``Runner.load_checkpoint``/``resume``, ``load_checkpoint``, ``Pretrained``
 init and mmpretrain's ``get_model`` all go through it). mmengine 0.10.7's
 loaders call ``torch.load`` with torch's default (not weights-only before
-torch 2.6, nor when ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` is set), and its
-URL loader is ``torch.hub.load_state_dict_from_url`` whose default is
-``weights_only=False`` in every torch: a cached or downloaded file from a
-stranger would run code. :func:`register_safe_checkpoint_loaders` replaces
+torch 2.6, nor when ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD`` is set: torch lets
+that variable override only a call that does not pass ``weights_only``),
+and its URL loader is ``torch.hub.load_state_dict_from_url``, whose default
+is ``weights_only=False`` (torch 2.14 included): a cached or downloaded file
+from a stranger ran code. :func:`register_safe_checkpoint_loaders` replaces
 
 - ``''`` (local files), ``s3://``/``petrel://``, ``pavi://`` and
   ``open-mmlab://``/``openmmlab://`` with the functions below, which read
