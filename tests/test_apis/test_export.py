@@ -166,8 +166,17 @@ print('RESULT=' + json.dumps(dict(
 def test_exported_predictions_equal_the_original(adapted, num_sources):
     run, info = adapted[num_sources], adapted['info']
     out_dir = osp.join(adapted['tmp'], f'exported{num_sources}')
-    summary = export_model(
-        run['config'], run['checkpoint'], out_dir, encode_test=True)
+    if num_sources == 1:
+        summary = export_model(
+            run['config'], run['checkpoint'], out_dir, encode_test=True)
+    else:  # the command line, in a fresh process (no default scope set)
+        run_checked([
+            osp.join(REPO_ROOT,
+                     'tools/model_converters/export.py'), run['config'],
+            run['checkpoint'], '--out-dir', out_dir, '--encode-test-set'
+        ], adapted['tmp'])
+        with open(osp.join(out_dir, 'export.json')) as f:
+            summary = json.load(f)
     assert summary['classes'] == list(info['classes'])
     assert summary['checks']['onnx']['max_abs_diff'] <= 1e-4
     assert summary['checks']['torchscript_vs_pytorch'] <= 1e-4

@@ -21,6 +21,7 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 from mmpretrain.registry import TRANSFORMS as PRETRAIN_TRANSFORMS
 
 __all__ = [
@@ -103,7 +104,9 @@ def encode_test_set(cfg: Config,
     settings = loader_settings(cfg)
     dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
     dataset_cfg.pipeline = [dict(type='LoadModality', **settings)]
-    dataset = DATASETS.build(dataset_cfg)
+    # The data set builds its pipeline from the default scope's registry.
+    with DefaultScope.overwrite_default_scope('mmsocket'):
+        dataset = DATASETS.build(dataset_cfg)
     classes = list(dataset.metainfo.get('classes') or [])
     if osp.exists(out_dir) and os.listdir(out_dir):
         raise FileExistsError(f'{out_dir} is not empty: give a new folder '
