@@ -6,7 +6,19 @@ roots), so a config in the ``mmsocket`` scope can name our parts and
 mmpretrain's (``ResNet``, ``PackInputs``, ``Accuracy``) by bare ``type=``.
 ``locations`` imports our package lazily on the first look-up, so building
 from a config works without importing anything by hand.
+
+mmpretrain's own entry points build in the ``mmpretrain`` scope whatever a
+config says (``get_model``, so ``ImageClassificationInferencer`` and
+``tools/analysis_tools/get_flops.py``; ``tools/visualization/
+browse_dataset.py``). mmengine looks a bare name up in that registry and
+its parents only, never in its children (``Registry.get``), so our models,
+datasets, transforms and metrics are also registered, under the same names,
+in mmpretrain's registries of the same kind (:class:`MirroredRegistry`);
+our configs' ``custom_imports`` import them (configs/_base_/
+default_runtime.py).
 """
+from typing import List, Optional, Type, Union
+
 from mmengine.registry import Registry
 from mmpretrain.registry import DATA_SAMPLERS as PRETRAIN_DATA_SAMPLERS
 from mmpretrain.registry import DATASETS as PRETRAIN_DATASETS
@@ -38,6 +50,33 @@ __all__ = [
     'WEIGHT_INITIALIZERS', 'TASK_UTILS'
 ]
 
+
+class MirroredRegistry(Registry):
+    """A registry whose modules are also registered in its parent
+    (mmpretrain's registry of the same kind), under the same names.
+
+    A name mmpretrain already uses for a module of its own is never taken
+    over (the bare name then means mmpretrain's module in mmpretrain's
+    scope and ours in ours); a name mirrored before may be re-registered
+    with ``force``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.mirrored: set = set()
+
+    def _register_module(self,
+                         module: Type,
+                         module_name: Optional[Union[str, List[str]]] = None,
+                         force: bool = False) -> None:
+        super()._register_module(module, module_name, force)
+        names = module_name or module.__name__
+        for name in [names] if isinstance(names, str) else names:
+            if name in self.mirrored or name not in self.parent._module_dict:
+                self.parent._register_module(module, name, force=True)
+                self.mirrored.add(name)
+
+
 RUNNERS = Registry(
     'runner', parent=PRETRAIN_RUNNERS, locations=['mmsocket.engine'])
 LOOPS = Registry('loop', parent=PRETRAIN_LOOPS, locations=['mmsocket.engine'])
@@ -60,21 +99,21 @@ PARAM_SCHEDULERS = Registry(
     'parameter scheduler',
     parent=PRETRAIN_PARAM_SCHEDULERS,
     locations=['mmsocket.engine'])
-DATASETS = Registry(
+DATASETS = MirroredRegistry(
     'dataset', parent=PRETRAIN_DATASETS, locations=['mmsocket.datasets'])
 DATA_SAMPLERS = Registry(
     'data sampler',
     parent=PRETRAIN_DATA_SAMPLERS,
     locations=['mmsocket.datasets'])
-TRANSFORMS = Registry(
+TRANSFORMS = MirroredRegistry(
     'transform', parent=PRETRAIN_TRANSFORMS, locations=['mmsocket.datasets'])
-MODELS = Registry(
+MODELS = MirroredRegistry(
     'model', parent=PRETRAIN_MODELS, locations=['mmsocket.models'])
 MODEL_WRAPPERS = Registry(
     'model_wrapper',
     parent=PRETRAIN_MODEL_WRAPPERS,
     locations=['mmsocket.models'])
-METRICS = Registry(
+METRICS = MirroredRegistry(
     'metric', parent=PRETRAIN_METRICS, locations=['mmsocket.evaluation'])
 EVALUATORS = Registry(
     'evaluator', parent=PRETRAIN_EVALUATORS, locations=['mmsocket.evaluation'])

@@ -1,5 +1,12 @@
 # Runtime shared by every mmsocket config.
 default_scope = 'mmsocket'
+# Registers our modules (also under mmpretrain's registries) when the
+# config is read, so mmpretrain's own tools, which build in the
+# 'mmpretrain' scope, find them (get_model, ImageClassificationInferencer,
+# get_flops.py, browse_dataset.py; see mmsocket/registry.py).
+custom_imports = dict(
+    imports=['mmsocket.models', 'mmsocket.datasets', 'mmsocket.evaluation'],
+    allow_failed_imports=False)
 
 default_hooks = dict(
     timer=dict(type='IterTimerHook'),

@@ -18,7 +18,7 @@ from mmengine.logging import print_log
 
 from ..utils import (cleanup_distributed, default_work_dir,
                      find_latest_checkpoint, is_accelerator_available,
-                     setup_distributed)
+                     setup_distributed, unusable_checkpoints)
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 OUT_EXTENSIONS = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
@@ -177,11 +177,28 @@ def enable_amp(cfg: Config) -> None:
 
 
 def resolve_resume(cfg: Config, resume: Optional[str]) -> None:
-    """``'auto'``: the latest *complete* checkpoint of the work dir (mmengine's
-    own lookup trusts ``last_checkpoint`` blindly); a path: that one."""
+    """``'auto'``: the latest usable checkpoint of the work dir (mmengine's
+    own lookup trusts ``last_checkpoint`` blindly and ignores torch's legacy
+    format); a path: that one.
+
+    A checkpoint the user has is never trained over: if the work dir holds
+    ``*.pth`` files of which none is usable (truncated, not a checkpoint),
+    or a legacy-format one that carries code, this stops with an error
+    instead of training from scratch (which would overwrite them).
+    """
     if resume == 'auto':
         latest = find_latest_checkpoint(cfg.work_dir)
         if latest is None:
+            unusable = unusable_checkpoints(cfg.work_dir)
+            if unusable:
+                raise SystemExit(
+                    f'error: --resume found no usable checkpoint in '
+                    f'{cfg.work_dir}, but it holds {len(unusable)} '
+                    f'file(s) that training from scratch would overwrite: '
+                    f'{unusable}. They are truncated or not torch '
+                    'checkpoints. Pass --resume PATH to resume from another '
+                    'checkpoint, or move them away (or pick another '
+                    '--work-dir) to train from scratch.')
             print_log(
                 f'No checkpoint to resume in {cfg.work_dir}; training from '
                 'scratch.',

@@ -12,9 +12,9 @@ import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 from mmengine.dataset import BaseDataset
-from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
+from mmsocket.utils import load_data_file
 
 #: Record keys holding paths (relative to ``data_root``).
 PATH_KEYS = ('img_path', 'depth_path', 'sem_path', 'inst_path')
@@ -97,7 +97,7 @@ class DepthDataset(BaseDataset):
             raise FileNotFoundError(
                 f'annotation file {self.ann_file} does not exist (generate '
                 'or convert the data first, see docs/dfdd_data.md)')
-        annotations = load(self.ann_file)
+        annotations = load_data_file(self.ann_file)
         if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
                                                      } <= set(annotations):
             raise ValueError(f'{self.ann_file} is not a depth annotation '

@@ -11,9 +11,9 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
-from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
+from mmsocket.utils import load_data_file
 
 MODALITIES = ('rgb', 'depth', 'nir')
 
@@ -68,7 +68,7 @@ class MultiModalDataset(BaseDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        annotations = load(self.ann_file)
+        annotations = load_data_file(self.ann_file)
         if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
                                                      } <= set(annotations):
             raise ValueError(f'{self.ann_file} is not an annotation file of '

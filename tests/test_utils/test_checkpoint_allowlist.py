@@ -23,7 +23,7 @@ from mmsocket import apis
 from mmsocket.registry import HOOKS
 from mmsocket.utils import IncompleteCheckpointError, UnsafeCheckpointError
 from mmsocket.utils import checkpoint as ckpt_utils
-from mmsocket.utils import (checkpoint_safe_globals,
+from mmsocket.utils import (checkpoint_loaders, checkpoint_safe_globals,
                             register_checkpoint_safe_globals)
 
 
@@ -131,20 +131,22 @@ def test_resume_through_runner(real_checkpoints, tmp_path):
 
 
 def test_allow_list_is_exact():
-    names = set()
+    names = {}
     for item in checkpoint_safe_globals():
         if isinstance(item, tuple):
-            names.add(item[1])
+            names[item[1]] = item[0]
         else:
-            names.add(f'{item.__module__}.{item.__qualname__}')
-    assert 'builtins.getattr' not in names
+            names[f'{item.__module__}.{item.__qualname__}'] = item
+    # The name getattr is bound to the narrow stand-in, never to getattr.
+    assert names['builtins.getattr'] is ckpt_utils.history_buffer_statistic
+    assert getattr not in names.values()
     assert {
         'mmengine.logging.history_buffer.HistoryBuffer',
         'numpy._core.multiarray._reconstruct',
         'numpy.core.multiarray._reconstruct', 'numpy._core.multiarray.scalar',
         'numpy.core.multiarray.scalar', 'numpy.ndarray', 'numpy.dtype',
         '_codecs.encode'
-    } <= names
+    } <= set(names)
     dtype_classes = {
         item
         for item in checkpoint_safe_globals() if isinstance(item, type)
@@ -159,7 +161,7 @@ def test_allow_list_is_exact():
     safe = torch.serialization.get_safe_globals()
     assert HistoryBuffer in safe and len(safe) == len(set(safe))
     assert CheckpointLoader._get_checkpoint_loader(
-        'a/b.pth') is ckpt_utils.load_from_local
+        'a/b.pth') is checkpoint_loaders.load_from_local
 
 
 def test_history_buffer_pickles_without_functions():
@@ -172,11 +174,38 @@ def test_history_buffer_pickles_without_functions():
     assert restored.statistics('max') == 2.0
 
 
+def test_pickled_statistics_methods_do_not_remap_the_registry(
+        tmp_path, monkeypatch):
+    """Stock __setstate__ writes a file's methods into the class-wide
+    registry: a checkpoint could make every buffer's 'mean' a max."""
+    buffer = HistoryBuffer([1.0, 3.0], [1, 1])
+    monkeypatch.setattr(
+        HistoryBuffer, '__getstate__', lambda self: dict(
+            self.__dict__, statistics_methods={'mean': HistoryBuffer.max}))
+    path = str(tmp_path / 'remap.pth')
+    torch.save(dict(meta=dict(hb=buffer)), path)
+    monkeypatch.undo()
+    loaded = ckpt_utils.safe_torch_load(path)['meta']['hb']
+    assert HistoryBuffer._statistics_methods['mean'] is HistoryBuffer.mean
+    assert loaded.statistics('mean') == 2.0
+
+
 def _model():
     return torch.nn.Linear(4, 2)
 
 
-@pytest.mark.parametrize('payload', ['runs_code', 'custom_class', 'getattr'])
+class GetattrCall:
+    """Unpickling this calls ``getattr(owner, name)(*args)``."""
+
+    def __init__(self, owner, name, *args):
+        self.owner, self.name, self.args = owner, name, args
+
+    def __reduce__(self):
+        return (getattr(self.owner, self.name), self.args)
+
+
+@pytest.mark.parametrize(
+    'payload', ['runs_code', 'custom_class', 'getattr', 'getattr_hb'])
 def test_refuses_non_allow_listed_objects(tmp_path, payload):
     marker = tmp_path / 'pwned'
     path = str(tmp_path / f'{payload}.pth')
@@ -187,11 +216,20 @@ def test_refuses_non_allow_listed_objects(tmp_path, payload):
     elif payload == 'custom_class':
         state['meta']['x'] = NotAllowListed()
         expected = f'{__name__}.NotAllowListed'
+    elif payload == 'getattr':
+        # getattr(ndarray, 'tofile')(array, marker) writes the marker under
+        # plain pickle; the getattr stand-in refuses the attribute.
+        state['meta']['x'] = GetattrCall(np.ndarray, 'tofile', np.zeros(1),
+                                         str(marker))
+        pickle.loads(pickle.dumps(state['meta']['x']))  # the payload is live
+        assert marker.exists()
+        marker.unlink()
+        expected = "builtins.getattr(<class 'numpy.ndarray'>, 'tofile')"
     else:
-        # What stock mmengine writes: its HistoryBuffer pickles
-        # getattr(HistoryBuffer, 'min') and friends.
-        state['meta']['x'] = getattr
-        expected = 'builtins.getattr'
+        # Only the four default statistics methods of HistoryBuffer.
+        state['meta']['x'] = GetattrCall(HistoryBuffer, 'register_statistics',
+                                         len)
+        expected = 'register_statistics'
     torch.save(state, path)
 
     # mmengine's public loader and the Runner use our local loader.

@@ -37,13 +37,17 @@ class LoadModality(BaseTransform):
     """Load ``results['img_path']`` as a 3-channel uint8 image.
 
     The modality comes from ``results['modality']`` (set by
-    :class:`MultiModalDataset`) unless given here.
+    :class:`MultiModalDataset`) unless given here. An image already decoded
+    by the caller (``img`` without ``img_path``, as mmpretrain's
+    ``ImageClassificationInferencer`` passes it) is taken as RGB, unless
+    this transform is set up for depth/NIR (a ``depth_range`` or a non-RGB
+    ``modality``): that is refused, since the decoded 8 bits are not depth.
 
     Args:
         modality (str, optional): Force ``'rgb'``, ``'depth'`` or ``'nir'``.
-        depth_range (tuple): Depth clipping range in metres; ``[lo, hi]``
-            maps to ``[0, 255]``. Defaults to (0, 10), the range of the
-            Kinect-style sensors of SUN RGB-D.
+        depth_range (tuple, optional): Depth clipping range in metres;
+            ``[lo, hi]`` maps to ``[0, 255]``. Defaults to (0, 10), the range
+            of the Kinect-style sensors of SUN RGB-D.
         depth_unit_mm (float): Millimetres per stored depth unit.
             Defaults to 1 (our converted files store millimetres).
         replicate (bool): Replicate single-channel images to 3 channels.
@@ -54,18 +58,34 @@ class LoadModality(BaseTransform):
 
     def __init__(self,
                  modality: Optional[str] = None,
-                 depth_range: Sequence[float] = (0.0, 10.0),
+                 depth_range: Optional[Sequence[float]] = None,
                  depth_unit_mm: float = 1.0,
                  replicate: bool = True) -> None:
         self.modality = modality
-        self.depth_range = tuple(depth_range)
+        # A pipeline given a depth range (or a non-RGB modality) is one that
+        # decodes depth/NIR: it never takes an image decoded by the caller.
+        self._reads_sensor_files = depth_range is not None or modality in (
+            'depth', 'nir')
+        self.depth_range = tuple(depth_range) if depth_range is not None else (
+            0.0, 10.0)
         self.depth_unit_mm = depth_unit_mm
         self.replicate = replicate
         depth_to_uint8(np.zeros(1, np.uint16), self.depth_range)  # validate
 
     def transform(self, results: dict) -> dict:
         modality = self.modality or results.get('modality', 'rgb')
-        path = results['img_path']
+        if 'img_path' not in results and 'img' in results:
+            img = self._decoded_by_caller(results['img'], modality)
+        else:
+            img = self._read(results['img_path'], modality)
+        if img.ndim == 2 and self.replicate:
+            img = np.repeat(img[..., None], 3, axis=2)
+        results['img'] = img
+        results['img_shape'] = img.shape[:2]
+        results['ori_shape'] = img.shape[:2]
+        return results
+
+    def _read(self, path: str, modality: str) -> np.ndarray:
         flag = 'color' if modality == 'rgb' else 'unchanged'
         try:
             img = mmcv.imread(path, flag=flag)
@@ -86,12 +106,23 @@ class LoadModality(BaseTransform):
                 img = img[..., 0]
             if img.dtype == np.uint16:
                 img = (img.astype(np.float32) / 257.0).round().astype(np.uint8)
-        if img.ndim == 2 and self.replicate:
-            img = np.repeat(img[..., None], 3, axis=2)
-        results['img'] = img
-        results['img_shape'] = img.shape[:2]
-        results['ori_shape'] = img.shape[:2]
-        return results
+        return img
+
+    def _decoded_by_caller(self, img: np.ndarray, modality: str) -> np.ndarray:
+        """mmpretrain's ``ImageClassificationInferencer`` decodes the image
+        itself (8-bit colour) and passes ``img`` without ``img_path``: that
+        is what this transform makes of an RGB file, but depth or NIR cannot
+        be recovered from it."""
+        if modality != 'rgb' or self._reads_sensor_files:
+            what = modality if modality != 'rgb' else 'depth or NIR'
+            raise ValueError(
+                f'LoadModality reads {what} from its file, but was given an '
+                'image decoded by the caller (8-bit colour, e.g. by '
+                'mmpretrain\'s inferencer), from which it cannot be '
+                'recovered. Export the model (tools/model_converters/'
+                'export.py) and encode the images as it says '
+                '(docs/export.md).')
+        return img
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(modality={self.modality}, '

@@ -12,8 +12,23 @@ from typing import Optional, Sequence, Union
 import torch
 
 from mmsocket.registry import MODELS
-from ..utils import BNStatsRecorder, mix
+from ..utils import BNStatsRecorder, NoBatchNormError, mix
 from .multi_source_adaptation import MultiSourceAdaptation
+
+
+def _bn_recorder(encoder, index: int) -> BNStatsRecorder:
+    """The BN-input recorder of source ``index``; a source without
+    BatchNorm2d cannot have L_d: say how to run it."""
+    try:
+        return BNStatsRecorder(encoder)
+    except NoBatchNormError as e:
+        raise NoBatchNormError(
+            f'L_d (model.bn_moment_loss) matches the BatchNorm2d statistics '
+            f'of the source models, but source {index} has no BatchNorm2d '
+            f'({e}). Run without L_d: --cfg-options model.bn_moment_loss='
+            'None (SOCKET without L_d, see '
+            'docs/methods/socket.md#l_d-bn-moment-matching), or use a '
+            'source backbone with BatchNorm2d.') from e
 
 
 @MODELS.register_module()
@@ -84,7 +99,7 @@ class SOCKET(MultiSourceAdaptation):
         # Snapshot the source BN statistics now: BN layers keep updating
         # their running stats while adapting in train mode.
         self.bn_recorders = [
-            BNStatsRecorder(e) for e in self.encoders.encoders
+            _bn_recorder(e, j) for j, e in enumerate(self.encoders.encoders)
         ]
         for j, rec in enumerate(self.bn_recorders):
             stats = rec.running_stats()

@@ -53,6 +53,21 @@ def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
     return _ChannelMoments.apply(x)
 
 
+class NoBatchNormError(ValueError):
+    """A network has none of the layers whose statistics are to be matched
+    (e.g. a ConvNeXt or ViT backbone, normalised by LayerNorm)."""
+
+
+def _norm_layer_summary(module: nn.Module) -> str:
+    """``'LayerNorm2d x 12, LayerNorm x 1'``, or ``'none'``."""
+    counts = {}
+    for m in module.modules():
+        name = type(m).__name__
+        if 'Norm' in name:
+            counts[name] = counts.get(name, 0) + 1
+    return ', '.join(f'{k} x {v}' for k, v in counts.items()) or 'none'
+
+
 class BNStatsRecorder:
     """Record the batch mean and variance of the *input* of every BN layer.
 
@@ -118,9 +133,11 @@ class BNStatsRecorder:
                 self._layer_names.append(name)
                 self._layers.append(m)
         if not self._layers:
-            raise ValueError('BNStatsRecorder found no layer of type '
-                             f'{[t.__name__ for t in self.layer_types]} in '
-                             f'{type(module).__name__}')
+            raise NoBatchNormError(
+                'BNStatsRecorder found no layer of type '
+                f'{[t.__name__ for t in self.layer_types]} in '
+                f'{type(module).__name__}; its normalisation layers: '
+                f'{_norm_layer_summary(module)}')
 
         self._recording = False
         self._slots: List[Optional[Tuple[Tensor, Tensor]]] = []

@@ -1,19 +1,23 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Build, load and hold the source models every transfer method starts from.
 
-A source model is an mmpretrain ``ImageClassifier`` (backbone + our
-``FeatureBottleneck`` neck + ``WeightNormClsHead``) trained on the source
-modality. Methods split it into a trainable encoder f = neck o backbone and
-a frozen classifier g = head.
+A source model is an mmpretrain ``ImageClassifier`` trained on the source
+modality: ours (backbone + ``FeatureBottleneck`` neck + ``WeightNormClsHead``,
+as SHOT and SOCKET train it) or any other, e.g. a stock mmpretrain
+classifier (backbone + ``GlobalAveragePooling`` + ``LinearClsHead``) or a
+torchvision ResNet read into that form (:mod:`.source_checkpoints`).
+Methods split it into a trainable encoder f = neck o backbone (the
+backbone alone without a neck) and a frozen classifier g = head.
 """
 from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
+from mmengine.logging import print_log
 from mmengine.registry import DefaultScope
-from mmengine.runner import load_checkpoint
 
 from mmsocket.registry import MODELS
+from .source_checkpoints import read_source_checkpoint
 
 
 def build_source_classifier(
@@ -41,14 +45,21 @@ def build_source_classifier(
         # No init_weights(): the checkpoint (loaded strictly) overwrites
         # every weight, and a 'Pretrained' init_cfg would fetch ImageNet
         # weights only to discard them.
-        ckpt = load_checkpoint(
-            clf, checkpoint, map_location='cpu', strict=True, logger='silent')
-        meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
+        state, meta, mapping = read_source_checkpoint(clf, checkpoint)
+        clf.load_state_dict(state, strict=True)
+        if mapping is not None:
+            print_log(
+                f'{checkpoint}: read as a {mapping} state dict',
+                logger='current')
         classes = (meta.get('dataset_meta') or {}).get('classes')
         classes = list(classes) if classes is not None else None
     num_classes = getattr(clf.head, 'num_classes', None)
-    if classes is not None and num_classes is not None \
-            and len(classes) != num_classes:
+    if num_classes is None:
+        raise ValueError(
+            f'the source model\'s head ({type(clf.head).__name__}) has no '
+            'num_classes: a source model must end in a classification head '
+            '(e.g. LinearClsHead or WeightNormClsHead)')
+    if classes is not None and len(classes) != num_classes:
         raise ValueError(f'{checkpoint} was trained on {len(classes)} '
                          f'classes but its head has {num_classes} outputs')
     return clf, classes
@@ -127,7 +138,8 @@ class SourceEncoder(nn.Module):
         self.neck = neck
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.neck(self.backbone(x))[-1]
+        feats = self.backbone(x)
+        return (feats if self.neck is None else self.neck(feats))[-1]
 
 
 class SourceEncoders(nn.Module):
