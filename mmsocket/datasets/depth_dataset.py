@@ -12,9 +12,9 @@ import os.path as osp
 from typing import List, Optional, Sequence, Tuple
 
 from mmengine.dataset import BaseDataset
-from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
+from .annotation_file import read_annotation_file
 
 #: Record keys holding paths (relative to ``data_root``).
 PATH_KEYS = ('img_path', 'depth_path', 'sem_path', 'inst_path')
@@ -93,16 +93,11 @@ class DepthDataset(BaseDataset):
         Readers of official dataset trees (NYU-v2, ScanNet, SceneNet RGB-D)
         override this and return records of the same format.
         """
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(
-                f'annotation file {self.ann_file} does not exist (generate '
-                'or convert the data first, see docs/dfdd_data.md)')
-        annotations = load(self.ann_file)
-        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
-                                                     } <= set(annotations):
-            raise ValueError(f'{self.ann_file} is not a depth annotation '
-                             'file (a dict with "metainfo" and "data_list", '
-                             'see docs/dfdd_data.md)')
+        annotations = read_annotation_file(
+            self.ann_file,
+            'depth annotation file',
+            hint='generate or convert the data first (docs/dfdd_data.md)',
+            doc='docs/dfdd_data.md')
         return annotations['metainfo'], annotations['data_list']
 
     def parse_data_info(self, raw_data_info: dict, index: int = -1) -> dict:

@@ -11,9 +11,9 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
-from mmengine.fileio import load
 
 from mmsocket.registry import DATASETS
+from .annotation_file import read_annotation_file
 
 MODALITIES = ('rgb', 'depth', 'nir')
 
@@ -68,12 +68,7 @@ class MultiModalDataset(BaseDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        annotations = load(self.ann_file)
-        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
-                                                     } <= set(annotations):
-            raise ValueError(f'{self.ann_file} is not an annotation file of '
-                             'docs/data_format.md (a dict with "metainfo" '
-                             'and "data_list")')
+        annotations = read_annotation_file(self.ann_file)
         file_meta = annotations['metainfo']
         classes = file_meta.get('classes')
         if (self._expected_classes is not None and classes is not None

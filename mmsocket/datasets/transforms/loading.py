@@ -13,6 +13,13 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsocket.registry import TRANSFORMS
+from .dense_io import read_depth_map
+
+#: How to read 8-bit depth, for the error of :func:`read_depth_map`.
+EIGHT_BIT_FIX = ('convert 8-bit depth with its unit (python '
+                 'tools/dataset_converters/paired_folders.py ... --depth-unit '
+                 'MM_PER_VALUE) or state it here: '
+                 'LoadModality(depth_unit_mm=MM_PER_VALUE).')
 
 
 def depth_to_uint8(depth_mm: np.ndarray,
@@ -20,15 +27,16 @@ def depth_to_uint8(depth_mm: np.ndarray,
                    unit_mm: float = 1.0) -> np.ndarray:
     """Clip depth to ``depth_range`` (metres) and scale it to [0, 255].
 
-    Missing readings (0) map to 0, i.e. the near end, as in the SOCKET code,
-    which divides raw values by the full 16-bit range.
+    Missing readings (0, or not finite in a float map) map to 0, i.e. the
+    near end, as in the SOCKET code, which divides raw values by the full
+    16-bit range.
     """
     lo, hi = float(depth_range[0]), float(depth_range[1])
     if not hi > lo:
         raise ValueError(f'depth_range must be increasing, got {depth_range}')
     metres = depth_mm.astype(np.float32) * (unit_mm / 1000.0)
     scaled = (np.clip(metres, lo, hi) - lo) / (hi - lo) * 255.0
-    scaled[depth_mm == 0] = 0.0
+    scaled[(depth_mm == 0) | ~np.isfinite(metres)] = 0.0
     return np.round(scaled).astype(np.uint8)
 
 
@@ -66,22 +74,13 @@ class LoadModality(BaseTransform):
     def transform(self, results: dict) -> dict:
         modality = self.modality or results.get('modality', 'rgb')
         path = results['img_path']
-        flag = 'color' if modality == 'rgb' else 'unchanged'
-        try:
-            img = mmcv.imread(path, flag=flag)
-        except Exception as e:  # mmcv raises bare errors for bad files
-            raise OSError(f'cannot read {modality} image {path}: {e}') from e
-        if img is None:
-            raise OSError(f'cannot decode {modality} image {path}: the file '
-                          'is corrupt or not an image')
         if modality == 'depth':
-            if img.ndim == 3:
-                img = img[..., 0]
-            if img.dtype != np.uint16:
-                raise OSError(f'depth image {path} is {img.dtype}; expected '
-                              '16-bit millimetres')
+            img = read_depth_map(path, 1000.0 / self.depth_unit_mm,
+                                 EIGHT_BIT_FIX)
             img = depth_to_uint8(img, self.depth_range, self.depth_unit_mm)
-        elif modality == 'nir':
+        else:
+            img = self._read(path, modality)
+        if modality == 'nir':
             if img.ndim == 3:
                 img = img[..., 0]
             if img.dtype == np.uint16:
@@ -92,6 +91,18 @@ class LoadModality(BaseTransform):
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
         return results
+
+    @staticmethod
+    def _read(path: str, modality: str) -> np.ndarray:
+        flag = 'color' if modality == 'rgb' else 'unchanged'
+        try:
+            img = mmcv.imread(path, flag=flag)
+        except Exception as e:  # mmcv raises bare errors for bad files
+            raise OSError(f'cannot read {modality} image {path}: {e}') from e
+        if img is None:
+            raise OSError(f'cannot decode {modality} image {path}: the file '
+                          'is corrupt or not an image')
+        return img
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(modality={self.modality}, '
