@@ -7,13 +7,21 @@
 # Resize 256x256 -> crop 224. Normalisation is
 # ImageNet mean/std, applied by the model's data_preprocessor
 # (configs/_base_/methods/*.py); the NIR source sees NIR replicated to 3 ch.
-dataset_type = 'MultiModalDataset'
+
+# The settings (docs/get_started.md#the-settings-of-a-config): a leaf config
+# or --cfg-options changes them here, and every "${...}" below follows.
 data_root = 'data/rgb_nir'
-source_modality = 'nir'  # what the source model and the TI features see
-# The TI feature bank must read NIR: a leaf config sets
-# source_modality='nir' on the method's TIFeatureBankHook.
+domain = 'rgb_nir'  # the converter's one domain
+target_ann_file = 'annotations/${domain}_tr.json'
+ti_data_root = '${data_root}'
+ti_ann_file = 'annotations/ti.json'
+num_classes = 6
+# What the source model and the TI feature bank see (the NIR half of each
+# TI pair).
+source_modality = 'nir'
 target_modality = 'rgb'
 
+dataset_type = 'MultiModalDataset'
 train_pipeline = [
     dict(type='LoadModality'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),
@@ -33,18 +41,18 @@ test_pipeline = [
 
 target_set = dict(
     type=dataset_type,
-    data_root=data_root,
-    ann_file='annotations/rgb_nir_tr.json',
-    modality=target_modality,
+    data_root='${data_root}',
+    ann_file='${target_ann_file}',
+    modality='${target_modality}',
     with_label=False,
-    pipeline=train_pipeline)
+    pipeline='${train_pipeline}')
 ti_target_set = dict(
     type=dataset_type,
-    data_root=data_root,
-    ann_file='annotations/ti.json',
-    modality=target_modality,
+    data_root='${ti_data_root}',
+    ann_file='${ti_ann_file}',
+    modality='${target_modality}',
     with_label=False,
-    pipeline=test_pipeline)
+    pipeline='${test_pipeline}')
 train_dataloader = dict(
     batch_size=32,
     num_workers=2,
@@ -63,10 +71,10 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/rgb_nir_tr.json',
-        modality=target_modality,
-        pipeline=test_pipeline))
+        data_root='${data_root}',
+        ann_file='${target_ann_file}',
+        modality='${target_modality}',
+        pipeline='${test_pipeline}'))
 val_evaluator = dict(type='MultiSourceAccuracy')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

@@ -4,16 +4,19 @@
 # Paper scale (docs/methods/source_model.md#preprocessing):
 # Resize 256x256 -> RandomCrop 224 -> flip;
 # ImageNet normalisation by the model's data_preprocessor, also for NIR
-# (one band replicated to 3 channels by LoadModality).
-# `source_modality` documents the modality; a NIR source model (for
-# NIR -> RGB, SOCKET Table 6) sets `modality='nir'` on
-# train_dataloader.dataset, val_dataloader.dataset and
-# test_dataloader.dataset (mmengine resolves this variable when this file
-# is read, so overriding the variable alone changes nothing).
-dataset_type = 'MultiModalDataset'
+# (one band replicated to 3 channels by LoadModality). A NIR source model
+# (for NIR -> RGB, SOCKET Table 6) sets source_modality = 'nir'.
+
+# The settings (docs/get_started.md#the-settings-of-a-config): a leaf config
+# or --cfg-options changes them here, and every "${...}" below follows.
 data_root = 'data/rgb_nir'
+domain = 'rgb_nir'  # the converter's one domain
+train_ann_file = 'annotations/${domain}_tr_train.json'
+val_ann_file = 'annotations/${domain}_tr_val.json'
+num_classes = 6
 source_modality = 'rgb'
 
+dataset_type = 'MultiModalDataset'
 train_pipeline = [
     dict(type='LoadModality'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),
@@ -36,10 +39,10 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/rgb_nir_tr_train.json',
-        modality=source_modality,
-        pipeline=train_pipeline))
+        data_root='${data_root}',
+        ann_file='${train_ann_file}',
+        modality='${source_modality}',
+        pipeline='${train_pipeline}'))
 val_dataloader = dict(
     batch_size=64,
     num_workers=2,
@@ -47,10 +50,10 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/rgb_nir_tr_val.json',
-        modality=source_modality,
-        pipeline=test_pipeline))
+        data_root='${data_root}',
+        ann_file='${val_ann_file}',
+        modality='${source_modality}',
+        pipeline='${test_pipeline}'))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

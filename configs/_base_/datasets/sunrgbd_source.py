@@ -3,14 +3,18 @@
 # Converted layout: docs/data_format.md; converter: docs/dataset_prepare.md.
 # Paper scale (docs/methods/source_model.md#preprocessing):
 # Resize 256x256 -> RandomCrop 224 -> flip;
-# ImageNet normalisation by the model's data_preprocessor. A leaf config
-# picks the domain by overriding train_dataloader.dataset.ann_file
-# ('annotations/<domain>_tr_train.json') and val_dataloader.dataset.ann_file
-# ('annotations/<domain>_tr_val.json').
-dataset_type = 'MultiModalDataset'
+# ImageNet normalisation by the model's data_preprocessor.
+
+# The settings (docs/get_started.md#the-settings-of-a-config): a leaf config
+# or --cfg-options changes them here, and every "${...}" below follows.
 data_root = 'data/sunrgbd'
+domain = 'kv1'  # the sensor domain
+train_ann_file = 'annotations/${domain}_tr_train.json'
+val_ann_file = 'annotations/${domain}_tr_val.json'
+num_classes = 17
 source_modality = 'rgb'
 
+dataset_type = 'MultiModalDataset'
 train_pipeline = [
     dict(type='LoadModality'),
     dict(type='Resize', scale=(256, 256), keep_ratio=False),
@@ -33,10 +37,10 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/kv1_tr_train.json',
-        modality=source_modality,
-        pipeline=train_pipeline))
+        data_root='${data_root}',
+        ann_file='${train_ann_file}',
+        modality='${source_modality}',
+        pipeline='${train_pipeline}'))
 val_dataloader = dict(
     batch_size=64,
     num_workers=2,
@@ -44,10 +48,10 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/kv1_tr_val.json',
-        modality=source_modality,
-        pipeline=test_pipeline))
+        data_root='${data_root}',
+        ann_file='${val_ann_file}',
+        modality='${source_modality}',
+        pipeline='${test_pipeline}'))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

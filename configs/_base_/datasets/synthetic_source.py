@@ -1,8 +1,16 @@
 # Source-model training on one domain's RGB images of the embedded
 # synthetic benchmark (docs/synthetic_benchmark.md), at CPU scale: 64 px.
-dataset_type = 'MultiModalDataset'
-data_root = 'data/synthetic_rgbd'
 
+# The settings (docs/get_started.md#the-settings-of-a-config): a leaf config
+# or --cfg-options changes them here, and every "${...}" below follows.
+data_root = 'data/synthetic_rgbd'
+domain = 'kv1'  # the sensor domain
+train_ann_file = 'annotations/${domain}_tr_train.json'
+val_ann_file = 'annotations/${domain}_tr_val.json'
+num_classes = 12
+source_modality = 'rgb'
+
+dataset_type = 'MultiModalDataset'
 train_pipeline = [
     dict(type='LoadModality'),
     dict(type='Resize', scale=(72, 72), keep_ratio=False),
@@ -25,10 +33,10 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/kv1_tr_train.json',
-        modality='rgb',
-        pipeline=train_pipeline))
+        data_root='${data_root}',
+        ann_file='${train_ann_file}',
+        modality='${source_modality}',
+        pipeline='${train_pipeline}'))
 val_dataloader = dict(
     batch_size=64,
     num_workers=1,
@@ -36,10 +44,10 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/kv1_tr_val.json',
-        modality='rgb',
-        pipeline=test_pipeline))
+        data_root='${data_root}',
+        ann_file='${val_ann_file}',
+        modality='${source_modality}',
+        pipeline='${test_pipeline}'))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

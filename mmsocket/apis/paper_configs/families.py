@@ -79,7 +79,7 @@ def domain_task(dataset: str,
         title=(' + '.join(DOMAIN_NAMES[s] for s in srcs) +
                f' RGB -> {DOMAIN_NAMES[tgt]} {MODALITY_NAMES[modality]}'),
         sources=[f'{s}_rgb' for s in srcs],
-        target_ann=f'annotations/{tgt}_tr.json',
+        domain=tgt,
         target_modality=None if modality == 'depth' else modality,
         papers={
             k: v
@@ -155,7 +155,7 @@ def diml_tasks(tables: Tables) -> List[Task]:
         'rgb_to_depth_ti_sunrgbd',
         'RGB -> depth, task-irrelevant pairs from SUN RGB-D', ['rgb'],
         methods=('socket', 'tgmb', 'tgkt'),
-        ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json'),
+        ti_data_root='data/sunrgbd',
         ti_note=('Task-irrelevant pairs from SUN RGB-D instead (the same '
                  '1709 pairs as\n# the SUN RGB-D experiments; python '
                  'tools/dataset_converters/sunrgbd.py).'))
@@ -214,7 +214,7 @@ def build_configs(root: str) -> Dict[str, str]:
                                                 off)
     for task in tasks:
         for m in task.methods:
-            files[leaf_path(m, task)] = transfer_leaf(m, task, root)
+            files[leaf_path(m, task)] = transfer_leaf(m, task)
     for name, spec in sorted(tables.specs.items()):
         files[f'configs/tables/{name}.py'] = table_text(name, spec)
     return files
