@@ -20,12 +20,13 @@ from .experiment import (find_config, load_config, prepare_config, read_result,
                          repo_root, run_config, write_result)
 from .grid import parse_shard, run_table, train_sources
 from .inference import eval_loader_cfg, init_model
+from .input_checks import InputError, check_checkpoint_classes, check_inputs
 from .quickstart import Quickstart
 from .quickstart_tgkt import TGKTQuickstart
 from .runner_args import (add_dump_results, build_runner, dataloader_defaults,
                           enable_amp, launched, merge_test_args,
                           merge_train_args, parse_test_args, parse_train_args,
-                          report_metrics, resolve_resume)
+                          preflight, report_metrics, resolve_resume)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -39,11 +40,13 @@ __all__ = [
     'depth_grid', 'DFDDTable', 'format_dfdd_table', 'run_dfdd_table',
     'find_config', 'load_config', 'prepare_config', 'read_result', 'repo_root',
     'run_config', 'write_result', 'parse_shard', 'run_table', 'train_sources',
-    'eval_loader_cfg', 'init_model', 'Quickstart', 'TGKTQuickstart',
-    'add_dump_results', 'build_runner', 'dataloader_defaults', 'enable_amp',
-    'launched', 'merge_test_args', 'merge_train_args', 'parse_test_args',
-    'parse_train_args', 'report_metrics', 'resolve_resume', 'Run', 'execute',
-    'execute_all', 'train_source', 'markdown_table', 'mean_std', 'per_seed',
-    'cell_values', 'render_table', 'TableSpec', 'is_test_only', 'plan_runs',
-    'run_dir', 'format_transfer_matrix', 'transfer_matrix', 'translation_grid'
+    'eval_loader_cfg', 'init_model', 'InputError', 'check_checkpoint_classes',
+    'check_inputs', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
+    'build_runner', 'dataloader_defaults', 'enable_amp', 'launched',
+    'merge_test_args', 'merge_train_args', 'parse_test_args',
+    'parse_train_args', 'preflight', 'report_metrics', 'resolve_resume', 'Run',
+    'execute', 'execute_all', 'train_source', 'markdown_table', 'mean_std',
+    'per_seed', 'cell_values', 'render_table', 'TableSpec', 'is_test_only',
+    'plan_runs', 'run_dir', 'format_transfer_matrix', 'transfer_matrix',
+    'translation_grid'
 ]

@@ -172,12 +172,20 @@ def tr_annotation_files(cfg: Dict[str, Any]) -> List[Tuple[str, str]]:
     return out
 
 
-def _file_classes(path: str) -> Optional[list]:
-    """The class list of an existing annotation file (None if absent)."""
+def annotation_classes(path: str) -> Optional[list]:
+    """The class list of an existing annotation file (None if absent).
+
+    Raises:
+        ConfigSettingsError: The file is malformed (the message gives its
+            line and column).
+    """
     if not osp.isfile(path):
         return None
     from ..datasets.annotation_file import read_annotation_file
-    classes = read_annotation_file(path)['metainfo'].get('classes')
+    try:
+        classes = read_annotation_file(path)['metainfo'].get('classes')
+    except ValueError as e:
+        raise ConfigSettingsError(str(e)) from None
     return list(classes) if classes is not None else None
 
 
@@ -195,16 +203,17 @@ def _derive_num_classes(resolver: _Resolver):
     files = list(
         dict.fromkeys(p for _, p in tr_annotation_files(_loaders(resolver))))
     for path in files:
-        found = _file_classes(path)
+        found = annotation_classes(path)
         if found is not None:
             return len(found), f'the class list of {path}'
+    from .input_checks import missing_data_hint
+    hint = missing_data_hint(osp.dirname(osp.dirname(files[0]))) \
+        if files else ': convert the data first (docs/dataset_prepare.md)'
     raise ConfigSettingsError(
         'num_classes is None (read it from the data), but no task-relevant '
-        'annotation file to read it from exists'
-        f'{" (" + ", ".join(files) + ")" if files else ""}: '
-        'convert the data first (docs/dataset_prepare.md), or set '
-        'num_classes (or classes) in the config or with --cfg-options '
-        'num_classes=N')
+        f'annotation file to read it from exists ({", ".join(files)})'
+        f'{hint}; or set num_classes (or classes) in the config or with '
+        '--cfg-options num_classes=N')
 
 
 def _derive_depth_range(resolver: _Resolver):
@@ -372,7 +381,7 @@ def check_class_lists(cfg: Dict[str, Any]) -> None:
     if not isinstance(num_classes, int) and classes is None:
         return
     for where, path in tr_annotation_files(cfg):
-        found = _file_classes(path)
+        found = annotation_classes(path)
         if found is None:
             continue
         if classes is not None and list(classes) != found:

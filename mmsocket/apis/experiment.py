@@ -117,9 +117,15 @@ def run_config(cfg: Config) -> Dict[str, float]:
     """Train (when the config trains) then test; return the test metrics.
 
     The settings are resolved again (a no-op for a resolved config): a
-    config built in code may still hold references."""
+    config built in code may still hold references. What the run reads is
+    checked first (:func:`.input_checks.check_inputs`).
+    """
     from mmengine.runner import Runner
-    runner = Runner.from_cfg(resolve_config(cfg))
+
+    from .input_checks import check_inputs
+    cfg = resolve_config(cfg)
+    check_inputs(cfg, 'train' if cfg.get('train_dataloader') else 'test')
+    runner = Runner.from_cfg(cfg)
     if cfg.get('train_dataloader'):
         runner.train()
     return dict(runner.test())

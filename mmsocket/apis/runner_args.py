@@ -152,6 +152,17 @@ def resolve_settings(cfg: Config) -> Config:
         raise SystemExit(f'error: {e}') from None
 
 
+def preflight(cfg: Config, mode: str) -> Config:
+    """:func:`.input_checks.check_inputs` for the tools: a missing input
+    ends the tool with the commands to run instead of a traceback."""
+    from .input_checks import InputError, check_inputs
+    try:
+        check_inputs(cfg, mode)
+    except InputError as e:
+        raise SystemExit(f'error: {e}') from None
+    return cfg
+
+
 def enable_amp(cfg: Config) -> None:
     """Switch the optimizer wrapper(s) to ``AmpOptimWrapper``.
 

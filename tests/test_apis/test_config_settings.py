@@ -170,10 +170,13 @@ def test_num_classes_none_is_read_from_the_data(tiny):
 
 
 def test_num_classes_none_without_data_says_what_to_do(tmp_path):
-    with pytest.raises(ConfigSettingsError, match='convert the data first'):
-        cfg = Config.fromfile(SOURCE)
-        cfg.merge_from_dict(dict(data_root=str(tmp_path), num_classes=None))
+    cfg = Config.fromfile(SOURCE)
+    cfg.merge_from_dict(dict(data_root=str(tmp_path), num_classes=None))
+    with pytest.raises(ConfigSettingsError) as err:
         resolve_config(cfg)
+    msg = str(err.value)
+    assert 'make the data first: python tools/dataset_converters/' \
+        'paired_folders.py' in msg and 'num_classes=N' in msg
 
 
 def test_a_class_list_is_checked_against_the_data(tiny):

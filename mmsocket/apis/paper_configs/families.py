@@ -5,14 +5,23 @@ ablations, and the cells of the SOCKET table specs."""
 import itertools
 from typing import Dict, List, Optional
 
-from .leaves import (Task, ablation_leaf, source_ckpt, source_config,
-                     source_leaf, table_text, transfer_leaf)
+from .leaves import (Task, ablation_leaf, alias_leaf, source_ckpt,
+                     source_config, source_leaf, table_text, transfer_leaf)
 from .settings import (ABLATION_TASKS, ABLATIONS, DATASETS, DOMAIN_NAMES,
                        DOMAINS, METHODS, MODALITY_NAMES, PAIRS, PAPER_NOTE,
                        SOCKET_T3, SOCKET_T4, SOCKET_T5, SOCKET_T6, SOCKET_T7,
                        STAND_IN_NOTE, TABLES, TGMB_COLUMNS, TGMB_T2, TGMB_T3)
 
 ALL = ('unadapted', 'shot', 'socket', 'tgmb', 'tgkt')
+
+#: Second names of configs: alias -> (config, why it exists).
+ALIASES = {
+    'configs/socket/kv1_to_kv1.py':
+    ('configs/socket/sunrgbd/kv1_to_kv1.py',
+     'SOCKET, SUN RGB-D Kinect v1 RGB -> Kinect v1 depth (Table 3): the '
+     'entry point\n# of the design card, python tools/train.py '
+     'configs/socket/kv1_to_kv1.py.'),
+}
 
 
 def socket_paper(table: int, values, names) -> str:
@@ -217,4 +226,6 @@ def build_configs(root: str) -> Dict[str, str]:
             files[leaf_path(m, task)] = transfer_leaf(m, task)
     for name, spec in sorted(tables.specs.items()):
         files[f'configs/tables/{name}.py'] = table_text(name, spec)
+    for alias, (target, why) in ALIASES.items():
+        files[alias] = alias_leaf(alias, target, why)
     return files

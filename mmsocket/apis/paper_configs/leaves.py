@@ -4,6 +4,7 @@ table spec. Leaves name their bases and set only the settings their cell
 changes (``domain``, ``source_checkpoints``...; the bases refer to them, see
 :mod:`mmsocket.apis.config_settings`), so they stay short; yapf
 (``setup.cfg``) lays them out."""
+import os.path as osp
 import pprint
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
@@ -176,6 +177,14 @@ def train_loader(method: str, task: Task) -> str:
                      'TI pair.')
     return assign('train_dataloader', dict(
         dataset=dataset), notes) if dataset else ''
+
+
+def alias_leaf(path: str, target: str, why: str) -> str:
+    """A config that is another one under a second name (``why``)."""
+    rel = osp.relpath(target, osp.dirname(path))
+    return (f'# {why}\n# An alias of {target}: everything comes from '
+            f'there.\n{HEADER}\n' +
+            assign('_base_', [rel if rel.startswith('.') else f'./{rel}']))
 
 
 def ablation_leaf(method: str, dataset: str, task: str, note: str,

@@ -41,8 +41,17 @@ def build_source_classifier(
         # No init_weights(): the checkpoint (loaded strictly) overwrites
         # every weight, and a 'Pretrained' init_cfg would fetch ImageNet
         # weights only to discard them.
-        ckpt = load_checkpoint(
-            clf, checkpoint, map_location='cpu', strict=True, logger='silent')
+        try:
+            ckpt = load_checkpoint(
+                clf,
+                checkpoint,
+                map_location='cpu',
+                strict=True,
+                logger='silent')
+        except RuntimeError as e:
+            if 'size mismatch for head.' in str(e):
+                raise ValueError(_class_count_mismatch(checkpoint, clf)) from e
+            raise
         meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
         classes = (meta.get('dataset_meta') or {}).get('classes')
         classes = list(classes) if classes is not None else None
@@ -52,6 +61,22 @@ def build_source_classifier(
         raise ValueError(f'{checkpoint} was trained on {len(classes)} '
                          f'classes but its head has {num_classes} outputs')
     return clf, classes
+
+
+def _class_count_mismatch(checkpoint: str, clf: nn.Module) -> str:
+    """Why a source checkpoint's head does not fit the built one."""
+    from mmsocket.utils import safe_torch_load
+    ckpt = safe_torch_load(checkpoint, map_location='cpu')
+    meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
+    classes = (meta.get('dataset_meta') or {}).get('classes')
+    trained = (f'{len(classes)} classes {list(classes)}'
+               if classes is not None else 'another number of classes')
+    built = getattr(clf.head, 'num_classes', '?')
+    return (f'source checkpoint {checkpoint} was trained on {trained}, but '
+            f'the config builds its head with {built} classes (the '
+            '`num_classes` setting, read from the target data when None): '
+            'adapt it on data with its class list, or give the source '
+            'model trained on this data')
 
 
 class SourceSet(NamedTuple):
