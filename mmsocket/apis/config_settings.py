@@ -222,13 +222,21 @@ def _derive_depth_range(resolver: _Resolver):
     meta = osp.join(root or '', 'meta.json')
     if root and osp.isfile(meta):
         with open(meta, encoding='utf-8') as f:
-            rng = json.load(f).get('depth_range_m')
+            info = json.load(f)
+        rng = info.get('depth_range_m')
         if rng is not None:
             return tuple(float(v) for v in rng), f'{meta} (depth_range_m)'
+        if 'depth' not in info.get('modalities', ['depth']):
+            # No depth to scale (RGB / NIR data): LoadModality's default.
+            return (0.0, 10.0), f'nothing ({root} has no depth)'
+    if root and osp.isfile(meta):
+        hint = ', which has no "depth_range_m"'
+    else:
+        from .input_checks import data_command
+        hint = f' (not found): make the data first: {data_command(root)}'
     raise ConfigSettingsError(
-        f'depth_range is None (take the range the converter recorded), but '
-        f'{meta} does not exist or has no "depth_range_m": convert the data '
-        'first (docs/dataset_prepare.md), or set depth_range = (lo, hi) in '
+        'depth_range is None (take the range the converter recorded in '
+        f'meta.json), but {meta}{hint}; or set depth_range = (lo, hi) in '
         'metres in the config or with --cfg-options "depth_range=(0,10)"')
 
 

@@ -4,7 +4,8 @@
 Each converter adds its own options to :func:`converter_parser` and hands
 its convert function to :func:`run_converter`, so the options common to all
 (``--out``, ``--skip-unknown``, ``--class-alias``, ``--overwrite``,
-``--workers``) and the error handling are spelled once.
+``--workers``, ``--no-progress``) and the error handling are spelled
+once.
 """
 import argparse
 import sys
@@ -13,12 +14,20 @@ from typing import Callable
 from .common import ConversionError, format_summary, parse_aliases
 
 
-def converter_parser(description: str, src_help: str, default_out: str,
-                     alias_example: str) -> argparse.ArgumentParser:
+def converter_parser(description: str,
+                     src_help: str,
+                     default_out: str,
+                     alias_example: str,
+                     src_optional: bool = False,
+                     epilog: str = None) -> argparse.ArgumentParser:
     """A parser with the source argument and the options every converter
     takes; add the data set's own options to it."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('src', help=src_help)
+    parser = argparse.ArgumentParser(
+        description=description,
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        'src', nargs='?' if src_optional else None, help=src_help)
     parser.add_argument('--out', default=default_out, help='output root')
     parser.add_argument(
         '--skip-unknown',
@@ -37,6 +46,8 @@ def converter_parser(description: str, src_help: str, default_out: str,
         help='replace a previous conversion at --out (never the source)')
     parser.add_argument(
         '--workers', type=int, default=0, help='decoding processes')
+    parser.add_argument(
+        '--no-progress', action='store_true', help='no progress bar')
     return parser
 
 
@@ -52,6 +63,7 @@ def run_converter(convert: Callable[..., dict], args: argparse.Namespace,
             class_aliases=parse_aliases(args.class_alias),
             overwrite=args.overwrite,
             workers=args.workers,
+            progress=not args.no_progress,
             **options)
     except (ConversionError, FileExistsError, FileNotFoundError,
             ValueError) as e:

@@ -42,10 +42,13 @@ def test_generated_files_are_up_to_date():
 
 @pytest.fixture(scope='module')
 def parsed():
-    return {
-        p: resolve_config(Config.fromfile(osp.join(ROOT, p)))
-        for p in leaf_configs()
-    }
+    out = {}
+    for p in leaf_configs():
+        cfg = Config.fromfile(osp.join(ROOT, p))
+        if '/own/' in p:  # read from the (here absent) data otherwise
+            cfg.merge_from_dict(dict(num_classes=4, depth_range=(0, 5)))
+        out[p] = resolve_config(cfg)
+    return out
 
 
 def test_every_leaf_parses_and_loads_an_exported_source(parsed):

@@ -200,12 +200,21 @@ def rgb_nir_tasks(tables: Tables) -> List[Task]:
     return out
 
 
+def own_tasks() -> List[Task]:
+    """The user's own converted data: RGB -> the target modality of its
+    data base (depth unless ``target_modality`` says otherwise)."""
+    return [
+        Task('own', 'rgb_to_depth', 'RGB -> depth (or NIR)', ['rgb'],
+             methods=ALL)
+    ]
+
+
 def build_configs(root: str) -> Dict[str, str]:
     """Every generated file: repository-relative path -> text (before
     yapf). ``root`` is the repository (its method bases are read)."""
     files: Dict[str, str] = {}
     tables = Tables()
-    tasks = diml_tasks(tables) + rgb_nir_tasks(tables)
+    tasks = diml_tasks(tables) + rgb_nir_tasks(tables) + own_tasks()
     for dataset, ds in DATASETS.items():
         for d in ds['domains'] or [None]:
             for modality in ds['source_modalities']:

@@ -93,6 +93,20 @@ DATASETS = dict(
         transfer_data=dict(rgb='rgb_nir_rgb2nir.py', nir='rgb_nir_nir2rgb.py'),
         source_extra='',
         transfer_extra=''),
+    # The user's own data (paired_folders.py / socket_layout.py): the
+    # class count and the depth range are read from the converted data.
+    own=dict(
+        paper=False,
+        title='your own data',
+        net='ResNet-50 (ImageNet-pretrained)',
+        num_classes=None,
+        model='source_resnet50.py',
+        domains=(),
+        source_modalities=('rgb', ),
+        source_data='own_source.py',
+        transfer_data=dict(rgb='own_rgb2depth.py'),
+        source_extra='',
+        transfer_extra=''),
 )
 
 #: Per method: its name in titles and tables, its base under
