@@ -30,8 +30,9 @@ def test_class_counts_match_the_data_bases_and_the_converters():
     for data in (DATASETS['own']['source_data'],
                  *DATASETS['own']['transfer_data'].values()):
         # Your own data: the count is read from its annotation files.
-        assert Config.fromfile(osp.join(ROOT, 'configs/_base_/datasets',
-                                        data)).num_classes is None
+        assert Config.fromfile(
+            osp.join(ROOT, 'configs/_base_/datasets',
+                     data)).num_classes is None
     for name, ds in DATASETS.items():
         if name == 'own':
             continue

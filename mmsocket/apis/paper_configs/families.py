@@ -204,8 +204,11 @@ def own_tasks() -> List[Task]:
     """The user's own converted data: RGB -> the target modality of its
     data base (depth unless ``target_modality`` says otherwise)."""
     return [
-        Task('own', 'rgb_to_depth', 'RGB -> depth (or NIR)', ['rgb'],
-             methods=ALL)
+        Task(
+            'own',
+            'rgb_to_depth',
+            'RGB -> depth (or NIR)', ['rgb'],
+            methods=ALL)
     ]
 
 
