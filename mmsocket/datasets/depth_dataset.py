@@ -14,6 +14,7 @@ from typing import List, Optional, Sequence, Tuple
 from mmengine.dataset import BaseDataset
 
 from mmsocket.registry import DATASETS
+from mmsocket.utils.config_refs import check_resolved
 from .annotation_file import read_annotation_file
 
 #: Record keys holding paths (relative to ``data_root``).
@@ -61,6 +62,9 @@ class DepthDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  serialize_data: bool = False,
                  **kwargs) -> None:
+        for key, value in (('ann_file', ann_file),
+                           ('data_root', kwargs.get('data_root'))):
+            check_resolved(value, f'{type(self).__name__}.{key}')
         unknown = set(require) - set(PATH_KEYS)
         if unknown:
             raise ValueError(f'require names unknown keys {sorted(unknown)}; '

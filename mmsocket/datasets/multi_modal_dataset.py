@@ -13,6 +13,7 @@ from typing import List, Optional, Sequence
 from mmengine.dataset import BaseDataset
 
 from mmsocket.registry import DATASETS
+from mmsocket.utils.config_refs import check_resolved
 from .annotation_file import read_annotation_file
 
 MODALITIES = ('rgb', 'depth', 'nir')
@@ -50,6 +51,9 @@ class MultiModalDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  serialize_data: bool = False,
                  **kwargs) -> None:
+        for key, value in (('ann_file', ann_file), ('modality', modality),
+                           ('data_root', kwargs.get('data_root'))):
+            check_resolved(value, f'{type(self).__name__}.{key}')
         if modality not in MODALITIES:
             raise ValueError(f'modality must be one of {MODALITIES}, '
                              f'got {modality!r}')

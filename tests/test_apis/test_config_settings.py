@@ -274,3 +274,17 @@ def test_annotation_class_list_used_for_the_count(tiny, tmp_path):
     cfg = merged(SOCKET, '--cfg-options', f'data_root={tiny["data_root"]}',
                  'num_classes=None')
     assert cfg.model.sources[0].model.head.num_classes == 3
+
+
+def test_an_unresolved_config_fails_clearly_where_it_is_built(tiny):
+    # Code that builds from a config itself without resolve_config.
+    with pytest.raises(ValueError, match='resolve_config'):
+        DATASETS.build(
+            dict(
+                type='MultiModalDataset',
+                data_root='${data_root}',
+                ann_file='annotations/kv1_tr.json'))
+    from mmsocket.registry import MODELS
+    raw = Config.fromfile(SOURCE).model.head
+    with pytest.raises(ValueError, match='never resolved'):
+        MODELS.build(raw)

@@ -14,10 +14,10 @@ See docs/dataset_prepare.md#your-own-paired-folders.
 import argparse
 import sys
 
-from mmsocket.dataset_converters.cli import converter_parser, run_converter
-from mmsocket.dataset_converters.decoding import DEPTH_UNITS, SUNRGBD
-from mmsocket.dataset_converters.paired_folders import (TARGETS,
-                                                        convert_paired_folders,
+from mmsocket.dataset_converters.cli import (add_target_options,
+                                             converter_parser, run_converter,
+                                             target_options)
+from mmsocket.dataset_converters.paired_folders import (convert_paired_folders,
                                                         read_class_list)
 
 LAYOUT = """layout of SRC (pairs match by path, up to the extension):
@@ -46,11 +46,6 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='no task-irrelevant pairs: convert the TR set only (SHOT and '
         'the unadapted model; SOCKET and TGMB need TI pairs)')
     parser.add_argument(
-        '--target',
-        default='depth',
-        choices=TARGETS,
-        help='the target modality (default: depth)')
-    parser.add_argument(
         '--rgb-folder', default='rgb', help='name of the RGB folders')
     parser.add_argument(
         '--target-folder',
@@ -70,21 +65,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     group = parser.add_mutually_exclusive_group()
     group.add_argument('--ti-classes', nargs='+', help='the TI classes')
     group.add_argument('--ti-classes-file', help='the same, one a line')
-    parser.add_argument(
-        '--depth-unit',
-        default='auto',
-        help=f'what one stored depth value is: {", ".join(DEPTH_UNITS)}, '
-        f'{SUNRGBD} (SUN RGB-D\'s bit-rotated mm), or millimetres per value '
-        '(e.g. 39.2157 for 8-bit maps where 255 is 10 m). auto (default): '
-        '16-bit = mm; 8-bit and float maps need a unit')
-    parser.add_argument(
-        '--depth-range',
-        nargs=2,
-        type=float,
-        metavar=('LO', 'HI'),
-        help='metres mapped to [0, 255] by the training pipelines, stored '
-        'in meta.json; default: 0 to the 99.5th percentile of your depth, '
-        'rounded up to 0.5 m')
+    add_target_options(parser)
     return parser.parse_args(argv)
 
 
@@ -104,14 +85,12 @@ def main(argv=None) -> int:
         tr_dir=args.tr_dir,
         ti_dir=args.ti_dir,
         no_ti=args.no_ti,
-        target=args.target,
         rgb_folder=args.rgb_folder,
         target_folder=args.target_folder,
         domain=args.domain,
         tr_classes=classes,
         ti_classes=ti_classes,
-        depth_unit=args.depth_unit,
-        depth_range=args.depth_range or 'auto')
+        **target_options(args))
 
 
 if __name__ == '__main__':

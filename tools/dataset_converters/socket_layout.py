@@ -14,8 +14,9 @@ See docs/dataset_prepare.md#the-official-socket-codes-folders.
 import argparse
 import sys
 
-from mmsocket.dataset_converters.cli import converter_parser, run_converter
-from mmsocket.dataset_converters.decoding import DEPTH_UNITS, SUNRGBD
+from mmsocket.dataset_converters.cli import (add_target_options,
+                                             converter_parser, run_converter,
+                                             target_options)
 from mmsocket.dataset_converters.socket_layout import convert_socket_layout
 
 LAYOUT = """layout of SRC (the SOCKET README's data/SUN):
@@ -63,19 +64,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         type=_pair,
         metavar='IMAGE:TARGET',
         help='task-irrelevant folders of other names')
-    parser.add_argument('--target', default='depth', choices=('depth', 'nir'))
-    parser.add_argument(
-        '--depth-unit',
-        default='auto',
-        help=f'what one stored depth value is: {", ".join(DEPTH_UNITS)}, '
-        f'{SUNRGBD} (SUN RGB-D\'s bit-rotated mm, as copied from its '
-        'release), or millimetres per value; auto (default): 16-bit = mm')
-    parser.add_argument(
-        '--depth-range',
-        nargs=2,
-        type=float,
-        metavar=('LO', 'HI'),
-        help='metres mapped to [0, 255]; default: from the data')
+    add_target_options(parser)
     return parser.parse_args(argv)
 
 
@@ -86,9 +75,7 @@ def main(argv=None) -> int:
         args,
         pairs=dict(args.pair) if args.pair else None,
         ti_pair=args.ti_pair,
-        target=args.target,
-        depth_unit=args.depth_unit,
-        depth_range=args.depth_range or 'auto')
+        **target_options(args))
 
 
 if __name__ == '__main__':

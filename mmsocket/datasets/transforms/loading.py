@@ -13,6 +13,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsocket.registry import TRANSFORMS
+from mmsocket.utils.config_refs import check_resolved
 from .dense_io import read_depth_map
 
 #: How to read 8-bit depth, for the error of :func:`read_depth_map`.
@@ -65,6 +66,7 @@ class LoadModality(BaseTransform):
                  depth_range: Sequence[float] = (0.0, 10.0),
                  depth_unit_mm: float = 1.0,
                  replicate: bool = True) -> None:
+        check_resolved(depth_range, 'LoadModality.depth_range')
         self.modality = modality
         self.depth_range = tuple(depth_range)
         self.depth_unit_mm = depth_unit_mm
