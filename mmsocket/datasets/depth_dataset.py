@@ -62,9 +62,9 @@ class DepthDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  serialize_data: bool = False,
                  **kwargs) -> None:
-        for key, value in (('ann_file', ann_file),
-                           ('data_root', kwargs.get('data_root'))):
-            check_resolved(value, f'{type(self).__name__}.{key}')
+        check_resolved(ann_file, f'{type(self).__name__}.ann_file')
+        check_resolved(
+            kwargs.get('data_root'), f'{type(self).__name__}.data_root')
         unknown = set(require) - set(PATH_KEYS)
         if unknown:
             raise ValueError(f'require names unknown keys {sorted(unknown)}; '
