@@ -170,3 +170,70 @@ def write_annotation(root: str,
         osp.join(str(root), rel),
         dict(metainfo=metainfo, data_list=list(data_list)))
     return rel
+
+
+def write_paired_folders(root: str,
+                         tr_classes: Sequence[str],
+                         ti_classes: Sequence[str] = (),
+                         per_class: int = 3,
+                         ti_per_class: int = 2,
+                         domains: Optional[Sequence[str]] = None,
+                         target: str = 'depth',
+                         rgb_folder: str = 'rgb',
+                         target_folder: Optional[str] = None,
+                         rgb_ext: str = '.jpg',
+                         depth=None,
+                         size=(8, 10),
+                         seed: int = 0) -> dict:
+    """Write a user's tree of paired folders (paired_folders' layout):
+    ``root/tr/[<domain>/]<rgb_folder>/<class>/img_<k>.<rgb_ext>`` and the
+    target twin (``.png``), the same under ``root/ti/`` for ``ti_classes``.
+
+    ``depth(rng, label, k)`` returns the stored depth array (default:
+    uint16 millimetres 500..4000 with a hole at (0, 0)).
+
+    Returns:
+        dict: ``pairs``: ``(set, domain, class, name) -> {'rgb': array,
+        target: array}`` of everything written.
+    """
+    rng = np.random.default_rng(seed)
+    target_folder = target_folder or target
+    h, w = size
+
+    def default_depth(rng, label, k):
+        d = rng.integers(500, 4001, (h, w)).astype(np.uint16)
+        d[0, 0] = 0
+        return d
+
+    depth = depth or default_depth
+    pairs = {}
+    for set_name, classes, n in (('tr', tr_classes, per_class),
+                                 ('ti', ti_classes, ti_per_class)):
+        for d in (domains if set_name == 'tr' and domains else [None]):
+            base = osp.join(root, set_name, d) if d else osp.join(
+                root, set_name)
+            for label, cls in enumerate(classes):
+                for k in range(n):
+                    name = f'img_{k:03d}'
+                    rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+                    if target == 'depth':
+                        tgt = depth(rng, label, k)
+                    else:
+                        tgt = rng.integers(0, 256, (h, w), dtype=np.uint8)
+                    rgb_path = osp.join(base, rgb_folder, cls, name + rgb_ext)
+                    ext = '.npy' if tgt.dtype.kind == 'f' else '.png'
+                    tgt_path = osp.join(base, target_folder, cls, name + ext)
+                    if rgb_ext in ('.jpg', '.jpeg'):
+                        os.makedirs(osp.dirname(rgb_path), exist_ok=True)
+                        cv2.imwrite(rgb_path, rgb,
+                                    [cv2.IMWRITE_JPEG_QUALITY, 100])
+                        rgb = cv2.imread(rgb_path)  # what JPEG keeps
+                    else:
+                        write_png(rgb_path, rgb)
+                    if ext == '.npy':
+                        os.makedirs(osp.dirname(tgt_path), exist_ok=True)
+                        np.save(tgt_path, tgt)
+                    else:
+                        write_png(tgt_path, tgt)
+                    pairs[(set_name, d, cls, name)] = {'rgb': rgb, target: tgt}
+    return dict(root=str(root), pairs=pairs)

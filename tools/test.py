@@ -13,12 +13,14 @@ from mmengine.config import Config
 from mmengine.dist import is_main_process
 
 from mmsocket.apis import (build_runner, launched, merge_test_args,
-                           parse_test_args, report_metrics)
+                           parse_test_args, preflight, report_metrics)
 
 
 def main(argv=None):
     args = parse_test_args(argv)
     cfg = merge_test_args(Config.fromfile(args.config), args)
+    # Missing data or checkpoints: the commands that make them, no traceback.
+    preflight(cfg, 'test')
     with launched(cfg, args.launcher):
         runner = build_runner(cfg)
         metrics = runner.test()

@@ -12,12 +12,14 @@ The options and how they change the config are in
 from mmengine.config import Config
 
 from mmsocket.apis import (build_runner, launched, merge_train_args,
-                           parse_train_args)
+                           parse_train_args, preflight)
 
 
 def main(argv=None):
     args = parse_train_args(argv)
     cfg = merge_train_args(Config.fromfile(args.config), args)
+    # Missing data or checkpoints: the commands that make them, no traceback.
+    preflight(cfg, 'train')
     # The process group opens before the Runner: on CPU it is gloo and the
     # DDP wrapper gets no CUDA device ids.
     with launched(cfg, args.launcher):

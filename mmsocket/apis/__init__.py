@@ -1,8 +1,9 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """What the tools share, as a library (mmpretrain's ``apis``).
 
-``tools/*.py`` are thin command lines over these: the train/test options
-and how they change a config (:mod:`.runner_args`), the in-process runner
+``tools/*.py`` are thin command lines over these: a config's settings
+(:mod:`.config_settings`), the train/test options and how they change a
+config (:mod:`.runner_args`), the in-process runner
 of grids and quick starts (:mod:`.experiment`, :mod:`.runs`), table specs,
 grid running and table rendering (:mod:`.table_spec`, :mod:`.grid`,
 :mod:`.table_render`, :mod:`.table_format`), the quick-start pipelines and
@@ -10,6 +11,8 @@ the analysis tools. The step benchmarks (:mod:`.benchmark`) and the config
 generator with its settings table (:mod:`.paper_configs`) are imported on
 use.
 """
+from .config_settings import (ConfigSettingsError, derived_settings,
+                              merge_options, resolve_config)
 from .depth_baselines import depth_baselines, format_depth_baselines
 from .depth_grid import depth_grid
 from .dfdd_table import DFDDTable, format_dfdd_table, run_dfdd_table
@@ -17,12 +20,13 @@ from .experiment import (find_config, load_config, prepare_config, read_result,
                          repo_root, run_config, write_result)
 from .grid import parse_shard, run_table, train_sources
 from .inference import eval_loader_cfg, init_model
+from .input_checks import InputError, check_checkpoint_classes, check_inputs
 from .quickstart import Quickstart
 from .quickstart_tgkt import TGKTQuickstart
 from .runner_args import (add_dump_results, build_runner, dataloader_defaults,
                           enable_amp, launched, merge_test_args,
                           merge_train_args, parse_test_args, parse_train_args,
-                          report_metrics, resolve_resume)
+                          preflight, report_metrics, resolve_resume)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -31,15 +35,18 @@ from .transfer_matrix import format_transfer_matrix, transfer_matrix
 from .translation_grid import translation_grid
 
 __all__ = [
-    'depth_baselines', 'format_depth_baselines', 'depth_grid', 'DFDDTable',
-    'format_dfdd_table', 'run_dfdd_table', 'find_config', 'load_config',
-    'prepare_config', 'read_result', 'repo_root', 'run_config', 'write_result',
-    'parse_shard', 'run_table', 'train_sources', 'eval_loader_cfg',
-    'init_model', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
+    'ConfigSettingsError', 'derived_settings', 'merge_options',
+    'resolve_config', 'depth_baselines', 'format_depth_baselines',
+    'depth_grid', 'DFDDTable', 'format_dfdd_table', 'run_dfdd_table',
+    'find_config', 'load_config', 'prepare_config', 'read_result', 'repo_root',
+    'run_config', 'write_result', 'parse_shard', 'run_table', 'train_sources',
+    'eval_loader_cfg', 'init_model', 'InputError', 'check_checkpoint_classes',
+    'check_inputs', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
     'build_runner', 'dataloader_defaults', 'enable_amp', 'launched',
     'merge_test_args', 'merge_train_args', 'parse_test_args',
-    'parse_train_args', 'report_metrics', 'resolve_resume', 'Run', 'execute',
-    'execute_all', 'train_source', 'markdown_table', 'mean_std', 'per_seed',
-    'cell_values', 'render_table', 'TableSpec', 'is_test_only', 'plan_runs',
-    'run_dir', 'format_transfer_matrix', 'transfer_matrix', 'translation_grid'
+    'parse_train_args', 'preflight', 'report_metrics', 'resolve_resume', 'Run',
+    'execute', 'execute_all', 'train_source', 'markdown_table', 'mean_std',
+    'per_seed', 'cell_values', 'render_table', 'TableSpec', 'is_test_only',
+    'plan_runs', 'run_dir', 'format_transfer_matrix', 'transfer_matrix',
+    'translation_grid'
 ]

@@ -19,6 +19,7 @@ from typing import Dict, Optional
 from mmengine.config import Config
 
 from ..utils.atomic_backend import atomic_write
+from .config_settings import merge_options, resolve_config
 
 RESULT_FILE = 'result.json'
 
@@ -47,13 +48,13 @@ def find_config(config: str) -> str:
 
 
 def load_config(config: str, cfg_options: Optional[dict] = None) -> Config:
-    """Load ``config`` (see :func:`find_config`) and merge ``cfg_options``
-    into it."""
+    """Load ``config`` (see :func:`find_config`), merge ``cfg_options``
+    into it and resolve its settings (:func:`.resolve_config`), so the
+    edits a pipeline makes next see the nested values."""
     path = find_config(config)
     cfg = Config.fromfile(path)
-    if cfg_options:
-        cfg.merge_from_dict(cfg_options)
-    return cfg
+    merge_options(cfg, cfg_options)
+    return resolve_config(cfg)
 
 
 def prepare_config(cfg: Config,
@@ -113,8 +114,17 @@ def prepare_config(cfg: Config,
 
 
 def run_config(cfg: Config) -> Dict[str, float]:
-    """Train (when the config trains) then test; return the test metrics."""
+    """Train (when the config trains) then test; return the test metrics.
+
+    The settings are resolved again (a no-op for a resolved config): a
+    config built in code may still hold references. What the run reads is
+    checked first (:func:`.input_checks.check_inputs`).
+    """
     from mmengine.runner import Runner
+
+    from .input_checks import check_inputs
+    cfg = resolve_config(cfg)
+    check_inputs(cfg, 'train' if cfg.get('train_dataloader') else 'test')
     runner = Runner.from_cfg(cfg)
     if cfg.get('train_dataloader'):
         runner.train()

@@ -19,6 +19,7 @@ from mmengine.logging import print_log
 from ..utils import (cleanup_distributed, default_work_dir,
                      find_latest_checkpoint, is_accelerator_available,
                      setup_distributed, unusable_checkpoints)
+from .config_settings import ConfigSettingsError, merge_options, resolve_config
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 OUT_EXTENSIONS = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
@@ -132,14 +133,34 @@ def parse_test_args(argv: Optional[Sequence[str]] = None):
 def _merge_common(cfg: Config, args) -> None:
     """``--cfg-options`` first (the dedicated flags then win and see the
     final config), the default scope, and the work dir: CLI > config file >
-    ``./work_dirs/<path below configs/>``."""
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
+    ``./work_dirs/<path below configs/>``. The settings are resolved last
+    (:func:`resolve_settings`), after every option is merged."""
+    merge_options(cfg, args.cfg_options)
     cfg.setdefault('default_scope', 'mmsocket')
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = default_work_dir(args.config)
+
+
+def resolve_settings(cfg: Config) -> Config:
+    """:func:`resolve_config` for the tools: a bad setting ends the tool
+    with its message instead of a traceback."""
+    try:
+        return resolve_config(cfg)
+    except ConfigSettingsError as e:
+        raise SystemExit(f'error: {e}') from None
+
+
+def preflight(cfg: Config, mode: str) -> Config:
+    """:func:`.input_checks.check_inputs` for the tools: a missing input
+    ends the tool with the commands to run instead of a traceback."""
+    from .input_checks import InputError, check_inputs
+    try:
+        check_inputs(cfg, mode)
+    except InputError as e:
+        raise SystemExit(f'error: {e}') from None
+    return cfg
 
 
 def enable_amp(cfg: Config) -> None:
@@ -258,7 +279,7 @@ def merge_train_args(cfg: Config, args) -> Config:
         cfg,
         pin_memory=not args.no_pin_memory,
         persistent_workers=not args.no_persistent_workers)
-    return cfg
+    return resolve_settings(cfg)
 
 
 def add_dump_results(cfg: Config, out_file: str) -> None:
@@ -295,7 +316,7 @@ def merge_test_args(cfg: Config, args) -> Config:
         cfg, ('test_dataloader', ),
         pin_memory=not args.no_pin_memory,
         persistent_workers=None)
-    return cfg
+    return resolve_settings(cfg)
 
 
 # ----------------------------------------------------------------- running

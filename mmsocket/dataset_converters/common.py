@@ -1,50 +1,41 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""What every real-data converter shares: safe output handling, image
-decoding with errors that name the file, class-name matching
-(:class:`ClassResolver`: spellings, aliases, the unknown-class policy), the
-deterministic 90/10 split and the annotation files of
-``docs/data_format.md``.
+"""What every real-data converter shares: image decoding with errors that
+name the file, class-name matching (:class:`ClassResolver`: spellings,
+aliases, the unknown-class policy), the deterministic 90/10 split and the
+annotation files of ``docs/data_format.md`` (:func:`write_converted`, with
+a progress bar and a per-class summary).
 
-A converter (``sunrgbd.py``, ``rgb_nir.py``, ``diml.py``) only discovers the
-samples of its official release, resolves their classes and hands them to
-:func:`write_converted`.
-
-Safety rules (the official downloads are large and hard to replace):
-
-- the source tree is only ever read; the output may not lie inside it, nor
-  contain it;
-- everything is written into a hidden staging directory next to the output
-  and moved into place in one ``rename`` at the end, so a killed conversion
-  leaves no half-written output that could be mistaken for a finished one
-  (``meta.json`` is, in addition, the last file written);
-- an existing non-empty output is refused unless ``overwrite=True``, and
-  even then only a previous converter output (it holds our ``meta.json``) is
-  replaced.
+A converter (``sunrgbd.py``, ``rgb_nir.py``, ``diml.py``,
+``paired_folders.py``, ``socket_layout.py``) only discovers the samples of
+its source tree, resolves their classes and hands them to
+:func:`write_converted`. Where and how the output is written safely (the
+source only read, a staging folder moved into place at the end, leftovers
+of a killed run cleaned): :mod:`.output`.
 """
 import hashlib
-import json
+import math
 import os
 import os.path as osp
 import re
 import shutil
-import tempfile
+import sys
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Union
 
 import cv2
 import numpy as np
+from mmengine.utils import ProgressBar
+
+from .decoding import ConversionError
+from .output import (check_output, clean_leftovers, dump_json, replace_dir,
+                     staging_dir)
 
 #: Bumped when the output of a converter changes.
 CONVERTER_VERSION = 1
 
 #: Decodes one source image file into the array written to our format.
 Decoder = Callable[[str], np.ndarray]
-
-
-class ConversionError(ValueError):
-    """A problem with the source data; the message names the file."""
-
 
 # ---------------------------------------------------------------------------
 # class names
@@ -165,64 +156,6 @@ def parse_aliases(items: Optional[Sequence[str]]) -> Dict[str, str]:
 
 
 # ---------------------------------------------------------------------------
-# image decoding (every error names the file)
-
-
-def _imread(path: str, flag: int, what: str) -> np.ndarray:
-    if not osp.isfile(path):
-        raise ConversionError(f'{what} {path} does not exist (missing pair)')
-    img = cv2.imread(path, flag)
-    if img is None or img.size == 0:
-        raise ConversionError(f'cannot decode {what} {path}: the file is '
-                              'corrupt or not an image')
-    return img
-
-
-def read_color(path: str) -> np.ndarray:
-    """An 8-bit 3-channel BGR image (JPEG, PNG or TIFF)."""
-    img = _imread(path, cv2.IMREAD_UNCHANGED, 'colour image')
-    if img.dtype == np.uint16:
-        img = np.round(img / 257.0).astype(np.uint8)
-    if img.dtype != np.uint8:
-        raise ConversionError(f'colour image {path} has pixel type '
-                              f'{img.dtype}; expected 8 or 16 bit')
-    if img.ndim == 2:
-        img = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
-    elif img.shape[2] == 4:
-        img = cv2.cvtColor(img, cv2.COLOR_BGRA2BGR)
-    return img
-
-
-def read_gray8(path: str) -> np.ndarray:
-    """A single-channel 8-bit image (NIR). 16-bit input is scaled to 8 bits;
-    a 3-channel file (some TIFF writers replicate the band) is converted
-    to grey, which leaves identical channels unchanged."""
-    img = _imread(path, cv2.IMREAD_UNCHANGED, 'single-channel image')
-    if img.ndim == 3:
-        if img.shape[2] == 4:
-            img = img[..., :3]
-        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
-    if img.dtype == np.uint16:
-        img = np.round(img / 257.0).astype(np.uint8)
-    if img.dtype != np.uint8:
-        raise ConversionError(f'image {path} has pixel type {img.dtype}; '
-                              'expected 8 or 16 bit')
-    return img
-
-
-def read_depth16(path: str) -> np.ndarray:
-    """A single-channel 16-bit PNG, values as stored."""
-    img = _imread(path, cv2.IMREAD_UNCHANGED, 'depth image')
-    if img.ndim == 3:
-        raise ConversionError(f'depth image {path} has {img.shape[2]} '
-                              'channels; expected one')
-    if img.dtype != np.uint16:
-        raise ConversionError(f'depth image {path} is {img.dtype}; expected '
-                              'a 16-bit PNG')
-    return img
-
-
-# ---------------------------------------------------------------------------
 # samples and splits
 
 
@@ -276,53 +209,7 @@ def split_train_val(records: List[dict], num_classes: int):
 
 
 # ---------------------------------------------------------------------------
-# output handling
-
-
-def _real(path: str) -> str:
-    return osp.realpath(osp.abspath(path))
-
-
-def _inside(path: str, root: str) -> bool:
-    path, root = _real(path), _real(root)
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def check_output(src_root: str, out_dir: str, overwrite: bool) -> None:
-    """Refuse outputs that could touch the source or a foreign directory."""
-    if not osp.isdir(src_root):
-        raise FileNotFoundError(f'source directory {src_root} does not exist')
-    if _inside(out_dir, src_root):
-        raise ValueError(f'output {out_dir} lies inside the source tree '
-                         f'{src_root}; the converter never writes into the '
-                         'official data. Choose another output directory.')
-    if _inside(src_root, out_dir):
-        raise ValueError(f'output {out_dir} contains the source tree '
-                         f'{src_root}; choose another output directory.')
-    if osp.exists(out_dir) and not osp.isdir(out_dir):
-        raise FileExistsError(f'{out_dir} exists and is not a directory')
-    if osp.isdir(out_dir) and os.listdir(out_dir):
-        if not overwrite:
-            raise FileExistsError(
-                f'{out_dir} is not empty; pass --overwrite (overwrite=True) '
-                'to replace a previous conversion (nothing was written)')
-        meta = osp.join(out_dir, 'meta.json')
-        try:
-            with open(meta, encoding='utf-8') as f:
-                ours = 'converter' in json.load(f)
-        except (OSError, ValueError):
-            ours = False
-        if not ours:
-            raise FileExistsError(
-                f'{out_dir} is not empty and is not the output of an '
-                'mmsocket converter (no meta.json with a "converter" '
-                'entry); refusing to replace it even with --overwrite')
-
-
-def _dump_json(path: str, obj) -> None:
-    with open(path, 'w', encoding='utf-8') as f:
-        json.dump(obj, f, indent=1)
-        f.write('\n')
+# writing
 
 
 def _write_png(path: str, img: np.ndarray) -> None:
@@ -331,13 +218,81 @@ def _write_png(path: str, img: np.ndarray) -> None:
         raise OSError(f'could not write {path}')
 
 
-def _convert_one(args) -> None:
+#: Depth statistics: valid readings binned by centimetre up to this many
+#: (the last bin holds everything beyond).
+DEPTH_HIST_BINS = 2001
+
+
+def _convert_one(args) -> Optional[np.ndarray]:
+    """Decode and write one sample; return its depth histogram (valid
+    readings by centimetre), if it has depth."""
     stage, sample = args
+    hist = None
     for modality, (src, decode) in sample.files.items():
         img = decode(src)
         _write_png(
             osp.join(stage, 'images', sample.domain, sample.cls, sample.name,
                      f'{modality}.png'), img)
+        if modality == 'depth':
+            valid = img[img > 0].astype(np.int64) // 10
+            hist = np.bincount(
+                np.minimum(valid, DEPTH_HIST_BINS - 1),
+                minlength=DEPTH_HIST_BINS)
+    return hist
+
+
+def _decode_all(tasks: list, workers: int, progress: bool) -> list:
+    """:func:`_convert_one` over ``tasks`` (in worker processes if asked),
+    with mmengine's progress bar."""
+    bar = ProgressBar(len(tasks), file=sys.stdout) if progress else None
+    results = []
+    if workers and workers > 1 and len(tasks) > 8:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context('fork' if 'fork' in
+                                          methods else None)
+        with ProcessPoolExecutor(workers, ctx) as pool:
+            for result in pool.map(_convert_one, tasks, chunksize=16):
+                results.append(result)
+                if bar:
+                    bar.update()
+    else:
+        for task in tasks:
+            results.append(_convert_one(task))
+            if bar:
+                bar.update()
+    if bar:
+        sys.stdout.write('\n')
+    return results
+
+
+def depth_statistics(hists: Sequence[Optional[np.ndarray]]) -> Optional[dict]:
+    """Percentiles (m) of the valid depth readings of all samples."""
+    hists = [h for h in hists if h is not None]
+    if not hists:
+        return None
+    total = np.sum(hists, axis=0)
+    n = int(total.sum())
+    if not n:
+        return dict(valid_pixels=0)
+    cum = np.cumsum(total)
+    out = dict(valid_pixels=n)
+    for q in (1, 50, 99, 99.5):
+        bin_ = int(np.searchsorted(cum, q / 100.0 * n))
+        out[f'p{q:g}_m'] = round((bin_ + 1) * 0.01, 2)
+    return out
+
+
+def auto_depth_range(stats: Optional[dict]) -> List[float]:
+    """(0, the 99.5th percentile of the valid depth rounded up to 0.5 m):
+    nearly every reading gets its own grey levels, a few far outliers are
+    clipped."""
+    if not stats or not stats.get('valid_pixels'):
+        raise ConversionError('no valid depth reading (all pixels are 0): '
+                              'cannot choose a depth range; pass '
+                              '--depth-range LO HI')
+    return [0.0, max(0.5, math.ceil(stats['p99.5_m'] * 2) / 2)]
 
 
 def _records(samples: List[SourceSample], classes: List[str],
@@ -354,9 +309,23 @@ def _records(samples: List[SourceSample], classes: List[str],
     return out
 
 
+def _annotation(classes, domain, split, modalities, data_list, **extra):
+    return {
+        'metainfo':
+        dict(
+            classes=classes,
+            domain=domain,
+            split=split,
+            modalities=modalities,
+            **extra),
+        'data_list':
+        data_list
+    }
+
+
 def write_converted(samples: List[SourceSample],
                     *,
-                    src_root: str,
+                    src_root: Union[str, Sequence[str]],
                     out_dir: str,
                     name: str,
                     domains: Sequence[str],
@@ -366,33 +335,53 @@ def write_converted(samples: List[SourceSample],
                     meta_extra: dict,
                     summary_extra: Optional[dict] = None,
                     overwrite: bool = False,
-                    workers: int = 0) -> dict:
+                    workers: int = 0,
+                    allow_no_ti: bool = False,
+                    keep_class_order: bool = False,
+                    depth_range: Union[None, str, Sequence[float]] = None,
+                    progress: bool = True,
+                    log: Callable[[str], None] = print) -> dict:
     """Decode every sample and write the data set of ``docs/data_format.md``.
 
     Args:
         samples: The samples to write (already filtered to TR + TI classes).
-        src_root, out_dir, overwrite: See :func:`check_output`.
+            TR samples belong to one of ``domains``; TI samples may carry
+            any domain name (e.g. ``'ti'`` for a pooled set).
+        src_root: The source tree(s) (only read; see
+            :func:`.output.check_output`).
+        out_dir, overwrite: See :func:`.output.check_output`.
         name: Data set name for ``meta.json``.
         domains: Domains, in order; each gets ``<domain>_tr*.json``.
         tr_classes, ti_classes: Class lists; sorted here (label = index in
-            alphabetical order, the SOCKET code's rule).
+            alphabetical order, the SOCKET code's rule) unless
+            ``keep_class_order`` (a list given in a classifier's order).
         modalities: e.g. ``['rgb', 'depth']``.
         meta_extra: Added to ``meta.json`` (depth unit/range, source
             description, converter options).
         summary_extra: Added to the returned summary (e.g. skipped counts).
         workers: Processes for decoding; 0 or 1 decodes in this process.
+        allow_no_ti: Write a data set without TI pairs (no ``ti.json``;
+            enough for source training, SHOT and evaluation).
+        keep_class_order: Label the TR classes in the given order.
+        depth_range: ``meta.json``'s ``depth_range_m``: a ``(lo, hi)`` in
+            metres, ``'auto'`` (:func:`auto_depth_range` of the converted
+            depth) or None (the converter's ``meta_extra`` says it).
+        progress: Show mmengine's progress bar while decoding.
+        log: Where the notes on cleaned leftovers go.
 
     Returns:
         dict: The summary that is also stored in ``meta.json`` under
         ``"counts"``: TR counts per domain and class, TI counts per domain
-        and class, the train/val sizes, and ``summary_extra``.
+        and class, the train/val sizes, depth statistics, and
+        ``summary_extra``.
 
     Raises:
         ConversionError: An empty TR set of a domain, an empty TI set, or an
             undecodable file (the message names it).
     """
+    clean_leftovers(out_dir, log)
     check_output(src_root, out_dir, overwrite)
-    tr = sorted(tr_classes)
+    tr = list(tr_classes) if keep_class_order else sorted(tr_classes)
     ti = sorted(ti_classes)
     if set(tr) & set(ti):
         raise ValueError(f'TR and TI classes overlap: {set(tr) & set(ti)}')
@@ -400,12 +389,13 @@ def write_converted(samples: List[SourceSample],
     tr_samples = {d: [] for d in domains}
     ti_samples = []
     for s in samples:
-        if s.domain not in tr_samples:
-            raise ValueError(f'sample {s.source}: unknown domain {s.domain}')
         if set(s.files) != set(modalities):
             raise ConversionError(f'sample {s.source} has modalities '
                                   f'{sorted(s.files)}, not {modalities}')
         if s.cls in tr:
+            if s.domain not in tr_samples:
+                raise ValueError(f'sample {s.source}: unknown domain '
+                                 f'{s.domain}')
             tr_samples[s.domain].append(s)
         elif s.cls in ti:
             ti_samples.append(s)
@@ -421,30 +411,14 @@ def write_converted(samples: List[SourceSample],
             raise ConversionError(
                 f'{src_root}: no task-relevant sample of domain {d!r} '
                 f'(classes {tr}) was found')
-    if not ti_samples:
+    if not ti_samples and not allow_no_ti:
         raise ConversionError(
             f'{src_root}: the task-irrelevant set is empty: no sample of the '
             f'TI classes {ti} was found')
 
-    parent = osp.dirname(_real(out_dir))
-    os.makedirs(parent, exist_ok=True)
-    stage = tempfile.mkdtemp(
-        prefix=f'.{osp.basename(_real(out_dir))}.converting-', dir=parent)
+    stage = staging_dir(out_dir)
     try:
-        tasks = [(stage, s) for s in samples]
-        if workers and workers > 1 and len(tasks) > 8:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context('fork' if 'fork' in
-                                              methods else None)
-            with ProcessPoolExecutor(workers, ctx) as pool:
-                for _ in pool.map(_convert_one, tasks, chunksize=16):
-                    pass
-        else:
-            for t in tasks:
-                _convert_one(t)
-
+        hists = _decode_all([(stage, s) for s in samples], workers, progress)
         ann_dir = osp.join(stage, 'annotations')
         os.makedirs(ann_dir)
         counts: dict = {'tr': {}, 'tr_train': {}, 'tr_val': {}, 'ti': {}}
@@ -454,16 +428,9 @@ def write_converted(samples: List[SourceSample],
             train, val = split_train_val(recs, len(tr))
             for split, data in (('tr', recs), ('tr_train', train), ('tr_val',
                                                                     val)):
-                _dump_json(
-                    osp.join(ann_dir, f'{d}_{split}.json'), {
-                        'metainfo': {
-                            'classes': tr,
-                            'domain': d,
-                            'split': split,
-                            'modalities': modalities
-                        },
-                        'data_list': data
-                    })
+                dump_json(
+                    osp.join(ann_dir, f'{d}_{split}.json'),
+                    _annotation(tr, d, split, modalities, data))
                 counts[split][d] = len(data)
             per_class = Counter(s.cls for s in tr_samples[d])
             counts.setdefault('tr_per_class', {})[d] = {
@@ -473,23 +440,25 @@ def write_converted(samples: List[SourceSample],
             absent = [c for c in tr if not per_class.get(c)]
             if absent:
                 missing[d] = absent
-        ti_recs = _records(ti_samples, ti, modalities)
-        _dump_json(
-            osp.join(ann_dir, 'ti.json'), {
-                'metainfo': {
-                    'classes': ti,
-                    'domain': 'all',
-                    'domains': list(domains),
-                    'split': 'ti',
-                    'modalities': modalities
-                },
-                'data_list': ti_recs
-            })
+        if ti_samples:
+            dump_json(
+                osp.join(ann_dir, 'ti.json'),
+                _annotation(
+                    ti,
+                    'all',
+                    'ti',
+                    modalities,
+                    _records(ti_samples, ti, modalities),
+                    domains=sorted({s.domain
+                                    for s in ti_samples})))
         counts['ti'] = dict(Counter(s.domain for s in ti_samples))
         counts['ti_total'] = len(ti_samples)
         counts['ti_per_class'] = dict(
             sorted(Counter(s.cls for s in ti_samples).items()))
         counts['missing_tr_classes'] = missing
+        stats = depth_statistics(hists)
+        if stats is not None:
+            counts['depth'] = stats
         counts.update(summary_extra or {})
         meta = {
             'name': name,
@@ -505,42 +474,52 @@ def write_converted(samples: List[SourceSample],
             'counts': counts,
         }
         meta.update(meta_extra)
+        if depth_range == 'auto':
+            meta['depth_range_m'] = auto_depth_range(stats)
+            meta['depth_range_from'] = ('auto: 0 to the 99.5th percentile '
+                                        'of the valid depth, rounded up '
+                                        'to 0.5 m')
+        elif depth_range is not None:
+            meta['depth_range_m'] = [float(v) for v in depth_range]
+            meta['depth_range_from'] = 'given'
+        counts['depth_range_m'] = meta.get('depth_range_m')
         # meta.json last: its presence marks a complete output.
-        _dump_json(osp.join(stage, 'meta.json'), meta)
-        _replace_dir(stage, out_dir)
+        dump_json(osp.join(stage, 'meta.json'), meta)
+        replace_dir(stage, out_dir)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     return counts
 
 
-def _replace_dir(stage: str, out_dir: str) -> None:
-    """Move ``stage`` to ``out_dir`` (replacing an old output, which
-    :func:`check_output` has vetted)."""
-    if osp.isdir(out_dir) and not os.listdir(out_dir):
-        os.rmdir(out_dir)
-    if osp.isdir(out_dir):
-        old = tempfile.mkdtemp(
-            prefix=f'.{osp.basename(_real(out_dir))}.old-',
-            dir=osp.dirname(_real(out_dir)))
-        os.rmdir(old)
-        os.replace(out_dir, old)
-        os.replace(stage, out_dir)
-        shutil.rmtree(old)
-    else:
-        os.replace(stage, out_dir)
-
-
 def format_summary(counts: dict) -> str:
-    """Human-readable lines of a conversion summary (for the CLIs)."""
+    """Human-readable lines of a conversion summary (for the CLIs): per
+    domain, the TR split sizes and each class's samples; the TI pairs per
+    class; skipped samples; the depth range and statistics."""
     lines = []
     for d, n in counts['tr'].items():
+        ti = counts['ti'].get(d)
         lines.append(f'{d}: TR {n} (train {counts["tr_train"][d]}, val '
-                     f'{counts["tr_val"][d]}), TI {counts["ti"].get(d, 0)}')
+                     f'{counts["tr_val"][d]})' + (f', TI {ti}' if ti else ''))
+        per_class = counts.get('tr_per_class', {}).get(d, {})
+        if per_class:
+            lines.append('  ' + ', '.join(f'{c} {k}'
+                                          for c, k in per_class.items()))
     lines.append(f'TI total: {counts["ti_total"]}')
+    if counts.get('ti_per_class'):
+        lines.append('  ' +
+                     ', '.join(f'{c} {k}'
+                               for c, k in counts['ti_per_class'].items()))
     for key, value in counts.items():
         if key.startswith('skipped') and value:
             lines.append(f'{key}: {value}')
+    if counts.get('depth'):
+        d = counts['depth']
+        rng = counts.get('depth_range_m')
+        lines.append('depth (m): ' +
+                     ', '.join(f'{k[:-2]} {v}'
+                               for k, v in d.items() if k.endswith('_m')) +
+                     (f'; depth_range_m {rng}' if rng else ''))
     if counts.get('missing_tr_classes'):
         lines.append('WARNING: TR classes without samples: '
                      f'{counts["missing_tr_classes"]}')

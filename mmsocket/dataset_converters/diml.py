@@ -24,9 +24,9 @@ import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from .common import (ClassResolver, ConversionError, SourceSample,
-                     check_on_unknown, converter_options, read_color,
-                     read_depth16, write_converted)
+from .common import (ClassResolver, SourceSample, check_on_unknown,
+                     converter_options, write_converted)
+from .decoding import ConversionError, read_color, read_depth16
 
 DIML_DOMAIN = 'diml'
 DIML_TR_CLASSES = ('bathroom', 'classroom', 'computer_room', 'corridor',
@@ -130,7 +130,8 @@ def convert_diml(src_root: str,
                  on_unknown: str = 'error',
                  class_aliases: Optional[Dict[str, str]] = None,
                  overwrite: bool = False,
-                 workers: int = 0) -> dict:
+                 workers: int = 0,
+                 progress: bool = True) -> dict:
     """Convert the official DIML RGB+D indoor sample set.
 
     Args:
@@ -146,6 +147,7 @@ def convert_diml(src_root: str,
         class_aliases (dict, optional): Extra folder spellings.
         overwrite (bool): Replace a previous conversion at ``out_dir``.
         workers (int): Decoding processes (0: in this process).
+        progress (bool): Show a progress bar while decoding.
 
     Returns:
         dict: Counts (also in ``meta.json``).
@@ -178,4 +180,5 @@ def convert_diml(src_root: str,
         },
         summary_extra=info,
         overwrite=overwrite,
-        workers=workers)
+        workers=workers,
+        progress=progress)

@@ -17,9 +17,9 @@ import os.path as osp
 from collections import Counter
 from typing import Dict, List, Optional, Sequence
 
-from .common import (ClassResolver, ConversionError, SourceSample,
-                     check_on_unknown, converter_options, read_color,
-                     read_gray8, write_converted)
+from .common import (ClassResolver, SourceSample, check_on_unknown,
+                     converter_options, write_converted)
+from .decoding import ConversionError, read_color, read_gray8
 
 RGB_NIR_DOMAIN = 'rgb_nir'
 RGB_NIR_TR_CLASSES = ('country', 'field', 'indoor', 'mountain', 'street',
@@ -112,7 +112,8 @@ def convert_rgb_nir(src_root: str,
                     on_unknown: str = 'error',
                     class_aliases: Optional[Dict[str, str]] = None,
                     overwrite: bool = False,
-                    workers: int = 0) -> dict:
+                    workers: int = 0,
+                    progress: bool = True) -> dict:
     """Convert the official RGB-NIR Scene release.
 
     Args:
@@ -124,6 +125,7 @@ def convert_rgb_nir(src_root: str,
         class_aliases (dict, optional): Extra folder spellings.
         overwrite (bool): Replace a previous conversion at ``out_dir``.
         workers (int): Decoding processes (0: in this process).
+        progress (bool): Show a progress bar while decoding.
 
     Returns:
         dict: Counts (also in ``meta.json``).
@@ -152,4 +154,5 @@ def convert_rgb_nir(src_root: str,
         },
         summary_extra=info,
         overwrite=overwrite,
-        workers=workers)
+        workers=workers,
+        progress=progress)

@@ -32,9 +32,10 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .common import (ClassResolver, ConversionError, SourceSample,
-                     check_on_unknown, converter_options, read_color,
-                     read_depth16, write_converted)
+from .common import (ClassResolver, SourceSample, check_on_unknown,
+                     converter_options, write_converted)
+from .decoding import (ConversionError, decode_sunrgbd_depth, read_color,
+                       read_depth16)
 
 #: Our domain name -> the official sensor folder's subsets.
 SUNRGBD_SENSORS: Dict[str, Tuple[str, ...]] = {
@@ -65,17 +66,6 @@ SUNRGBD_TI_CLASSES = ('basement', 'bedroom', 'book_store', 'cafeteria',
 #: Depth files the converter can read (see docs/dataset_prepare.md).
 DEPTH_DIRS = ('depth_bfx', 'depth')
 _IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
-
-
-def decode_sunrgbd_depth(raw: np.ndarray) -> np.ndarray:
-    """Undo SUN RGB-D's bit rotation: stored uint16 -> millimetres.
-
-    ``mm = (v >> 3) | (v << 13)`` with 16-bit wrap-around, i.e. the stored
-    value is the depth in millimetres rotated left by 3 bits.
-    """
-    if raw.dtype != np.uint16:
-        raise TypeError(f'expected uint16 depth, got {raw.dtype}')
-    return ((raw >> 3) | (raw << 13)).astype(np.uint16)
 
 
 def read_sunrgbd_depth(path: str) -> np.ndarray:
@@ -202,7 +192,8 @@ def convert_sunrgbd(src_root: str,
                     on_unknown: str = 'error',
                     class_aliases: Optional[Dict[str, str]] = None,
                     overwrite: bool = False,
-                    workers: int = 0) -> dict:
+                    workers: int = 0,
+                    progress: bool = True) -> dict:
     """Convert the official SUN RGB-D release.
 
     Args:
@@ -217,6 +208,7 @@ def convert_sunrgbd(src_root: str,
         class_aliases (dict, optional): Extra scene spellings.
         overwrite (bool): Replace a previous conversion at ``out_dir``.
         workers (int): Decoding processes (0: in this process).
+        progress (bool): Show a progress bar while decoding.
 
     Returns:
         dict: Counts (also in ``meta.json``).
@@ -245,4 +237,5 @@ def convert_sunrgbd(src_root: str,
         },
         summary_extra=info,
         overwrite=overwrite,
-        workers=workers)
+        workers=workers,
+        progress=progress)

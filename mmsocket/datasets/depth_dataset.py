@@ -14,7 +14,8 @@ from typing import List, Optional, Sequence, Tuple
 from mmengine.dataset import BaseDataset
 
 from mmsocket.registry import DATASETS
-from mmsocket.utils import load_data_file
+from mmsocket.utils.config_refs import check_resolved
+from .annotation_file import read_annotation_file
 
 #: Record keys holding paths (relative to ``data_root``).
 PATH_KEYS = ('img_path', 'depth_path', 'sem_path', 'inst_path')
@@ -61,6 +62,9 @@ class DepthDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  serialize_data: bool = False,
                  **kwargs) -> None:
+        check_resolved(ann_file, f'{type(self).__name__}.ann_file')
+        check_resolved(
+            kwargs.get('data_root'), f'{type(self).__name__}.data_root')
         unknown = set(require) - set(PATH_KEYS)
         if unknown:
             raise ValueError(f'require names unknown keys {sorted(unknown)}; '
@@ -93,16 +97,11 @@ class DepthDataset(BaseDataset):
         Readers of official dataset trees (NYU-v2, ScanNet, SceneNet RGB-D)
         override this and return records of the same format.
         """
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(
-                f'annotation file {self.ann_file} does not exist (generate '
-                'or convert the data first, see docs/dfdd_data.md)')
-        annotations = load_data_file(self.ann_file)
-        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
-                                                     } <= set(annotations):
-            raise ValueError(f'{self.ann_file} is not a depth annotation '
-                             'file (a dict with "metainfo" and "data_list", '
-                             'see docs/dfdd_data.md)')
+        annotations = read_annotation_file(
+            self.ann_file,
+            'depth annotation file',
+            hint='generate or convert the data first (docs/dfdd_data.md)',
+            doc='docs/dfdd_data.md')
         return annotations['metainfo'], annotations['data_list']
 
     def parse_data_info(self, raw_data_info: dict, index: int = -1) -> dict:

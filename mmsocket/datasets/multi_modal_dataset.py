@@ -13,7 +13,8 @@ from typing import List, Optional, Sequence
 from mmengine.dataset import BaseDataset
 
 from mmsocket.registry import DATASETS
-from mmsocket.utils import load_data_file
+from mmsocket.utils.config_refs import check_resolved
+from .annotation_file import read_annotation_file
 
 MODALITIES = ('rgb', 'depth', 'nir')
 
@@ -50,6 +51,9 @@ class MultiModalDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  serialize_data: bool = False,
                  **kwargs) -> None:
+        for key, value in (('ann_file', ann_file), ('modality', modality),
+                           ('data_root', kwargs.get('data_root'))):
+            check_resolved(value, f'{type(self).__name__}.{key}')
         if modality not in MODALITIES:
             raise ValueError(f'modality must be one of {MODALITIES}, '
                              f'got {modality!r}')
@@ -68,12 +72,7 @@ class MultiModalDataset(BaseDataset):
             **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        annotations = load_data_file(self.ann_file)
-        if not isinstance(annotations, dict) or not {'metainfo', 'data_list'
-                                                     } <= set(annotations):
-            raise ValueError(f'{self.ann_file} is not an annotation file of '
-                             'docs/data_format.md (a dict with "metainfo" '
-                             'and "data_list")')
+        annotations = read_annotation_file(self.ann_file)
         file_meta = annotations['metainfo']
         classes = file_meta.get('classes')
         if (self._expected_classes is not None and classes is not None

@@ -26,7 +26,7 @@ import os.path as osp
 from typing import List, Optional, Tuple
 
 from mmsocket.registry import DATASETS
-from mmsocket.utils import load_data_file
+from .annotation_file import read_json_file
 from .depth_dataset import DepthDataset
 from .frame_sequences import check_frame_step, list_frames, random_subset
 
@@ -72,7 +72,8 @@ class SceneNetRGBDDataset(DepthDataset):
                 f'SceneNet instance-class file {self.ann_file} does not '
                 'exist (export it from the trajectory protobuf, see '
                 'docs/dfdd_data.md)')
-        mapping = load_data_file(self.ann_file)
+        mapping = read_json_file(self.ann_file, 'SceneNet instance-class '
+                                 'file')
         if not isinstance(mapping, dict) or 'trajectories' not in mapping:
             raise ValueError(f'{self.ann_file} is not a SceneNet instance-'
                              'class export (needs "trajectories")')

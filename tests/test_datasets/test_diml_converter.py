@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from mmsocket.apis import resolve_config
 from mmsocket.dataset_converters import ConversionError, convert_sunrgbd
 from mmsocket.dataset_converters.diml import (DIML_TI_CLASSES, DIML_TR_CLASSES,
                                               convert_diml)
@@ -85,24 +86,23 @@ def test_configs_load(converted):
     out = converted['out']
     cfg = Config.fromfile(osp.join(CFG, 'diml_rgb2depth.py'))
     assert cfg.target_modality == 'depth' and cfg.depth_range == (0.0, 8.0)
+    cfg.data_root = out  # the setting every dataset follows
+    cfg = resolve_config(cfg)
     train = cfg.train_dataloader.dataset
-    for stream in train.streams.values():
-        stream.data_root = out
     ds = DATASETS.build(train)
     assert len(ds) == 12
     assert ds[0]['target']['inputs'].shape == (3, 224, 224)
-    val = cfg.val_dataloader.dataset
-    val.data_root = out
-    vds = DATASETS.build(val)
+    vds = DATASETS.build(cfg.val_dataloader.dataset)
     assert vds.classes == DIML_TR_CLASSES
     # 2500 mm -> round(2.5 / 8 * 255) = round(79.6875) = 80
     res = LoadModality(depth_range=cfg.depth_range)(
         dict(img_path=vds.get_data_info(0)['img_path'], modality='depth'))
     assert res['img'][0, 0].tolist() == [80, 80, 80]
     src = Config.fromfile(osp.join(CFG, 'diml_source.py'))
+    src.data_root = out
+    src = resolve_config(src)
     for key in ('train_dataloader', 'val_dataloader'):
         d = src[key].dataset
-        d.data_root = out
         assert DATASETS.build(d)[0]['inputs'].shape == (3, 224, 224)
 
 
@@ -122,9 +122,10 @@ def test_ti_from_sunrgbd(converted):
         tr_classes=('kitchen', ),
         ti_classes=('bedroom', ))
     cfg = Config.fromfile(osp.join(CFG, 'diml_rgb2depth.py'))
-    streams = cfg.train_dataloader.dataset.streams
-    streams.target.data_root = converted['out']
-    streams.ti.data_root = sun_out  # what the leaf config overrides
+    cfg.data_root = converted['out']
+    cfg.ti_data_root = sun_out  # what the leaf config sets
+    cfg = resolve_config(cfg)
+    assert cfg.val_dataloader.dataset.data_root == converted['out']
     ds = DATASETS.build(cfg.train_dataloader.dataset)
     assert len(ds.streams['ti']) == 4
     assert ds[0]['ti']['inputs'].shape == (3, 224, 224)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from mmsocket.apis import resolve_config
 from mmsocket.dataset_converters import ConversionError
 from mmsocket.dataset_converters.rgb_nir import (RGB_NIR_TI_CLASSES,
                                                  RGB_NIR_TR_CLASSES,
@@ -78,32 +79,30 @@ def test_transfer_configs_load(converted, cfg_name, target):
     cfg = Config.fromfile(osp.join(CFG, cfg_name))
     assert cfg.target_modality == target
     assert cfg.source_modality == ('rgb' if target == 'nir' else 'nir')
-    train = cfg.train_dataloader.dataset
-    for stream in train.streams.values():
-        stream.data_root = out
-    ds = DATASETS.build(train)
+    cfg.data_root = out
+    cfg = resolve_config(cfg)
+    ds = DATASETS.build(cfg.train_dataloader.dataset)
     assert len(ds) == 18
     item = ds[0]
     assert item['target']['inputs'].shape == (3, 224, 224)
     if target == 'nir':  # one band replicated to three channels
         x = item['ti']['inputs']
         assert bool((x[0] == x[1]).all() and (x[1] == x[2]).all())
-    val = cfg.val_dataloader.dataset
-    val.data_root = out
-    vds = DATASETS.build(val)
+    vds = DATASETS.build(cfg.val_dataloader.dataset)
     assert vds.classes == RGB_NIR_TR_CLASSES
     assert len(vds) == 18
 
 
 def test_source_config_rgb_and_nir(converted):
     out = converted['out']
-    cfg = Config.fromfile(osp.join(CFG, 'rgb_nir_source.py'))
-    assert cfg.source_modality == 'rgb'
-    for modality in ('rgb', 'nir'):  # NIR source: modality overridden
+    assert Config.fromfile(osp.join(
+        CFG, 'rgb_nir_source.py')).source_modality == 'rgb'
+    for modality in ('rgb', 'nir'):  # NIR source: the setting changed
+        cfg = Config.fromfile(osp.join(CFG, 'rgb_nir_source.py'))
+        cfg.merge_from_dict(dict(data_root=out, source_modality=modality))
+        cfg = resolve_config(cfg)
         for key in ('train_dataloader', 'val_dataloader'):
-            d = cfg[key].dataset
-            d.data_root, d.modality = out, modality
-            ds = DATASETS.build(d)
+            ds = DATASETS.build(cfg[key].dataset)
             assert ds[0]['inputs'].shape == (3, 224, 224)
             assert ds.get_data_info(0)['img_path'].endswith(f'/{modality}.png')
     assert len(DATASETS.build(cfg.val_dataloader.dataset)) == 6

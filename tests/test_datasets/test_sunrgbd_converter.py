@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from mmsocket.apis import resolve_config
 from mmsocket.dataset_converters import (SUNRGBD_TI_CLASSES,
                                          SUNRGBD_TR_CLASSES, ConversionError,
                                          class_key, convert_sunrgbd,
@@ -125,19 +126,17 @@ def test_loads_through_config_pipelines(converted):
     cfg = Config.fromfile(
         osp.join(REPO, 'configs/_base_/datasets/sunrgbd_rgb2depth.py'))
     assert cfg.depth_range == (0.0, 8.0)
+    cfg.merge_from_dict(dict(data_root=out, domain='xtion'))
+    cfg = resolve_config(cfg)
     train = cfg.train_dataloader.dataset
-    for stream in train.streams.values():
-        stream.data_root = out
-    train.streams.target.ann_file = 'annotations/xtion_tr.json'
+    assert train.streams.target.ann_file == 'annotations/xtion_tr.json'
     ds = DATASETS.build(train)
     assert len(ds) == 17
     item = ds[0]
     assert item['target']['inputs'].shape == (3, 224, 224)
     assert item['ti']['inputs'].shape == (3, 224, 224)
     assert 'gt_label' not in item['target']['data_samples']
-    val = cfg.val_dataloader.dataset
-    val.data_root = out
-    vds = DATASETS.build(val)
+    vds = DATASETS.build(cfg.val_dataloader.dataset)
     assert vds.classes == SUNRGBD_TR_CLASSES
     assert vds[0]['data_samples'].gt_label.item() in range(17)
     # the depth pipeline's first step maps 1234 mm to round(1.234/8*255)
@@ -148,10 +147,10 @@ def test_loads_through_config_pipelines(converted):
 
     src_cfg = Config.fromfile(
         osp.join(REPO, 'configs/_base_/datasets/sunrgbd_source.py'))
+    src_cfg.data_root = out
+    src_cfg = resolve_config(src_cfg)
     for key in ('train_dataloader', 'val_dataloader'):
-        dcfg = src_cfg[key].dataset
-        dcfg.data_root = out
-        sds = DATASETS.build(dcfg)
+        sds = DATASETS.build(src_cfg[key].dataset)
         assert sds[0]['inputs'].shape == (3, 224, 224)
     assert len(DATASETS.build(src_cfg.val_dataloader.dataset)) == 17
 

@@ -8,43 +8,42 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from mmsocket.apis import resolve_config
 from tests.fixtures import write_tiny_dataset
 from .dist_launch import ROOT, dist_train
 
 SIZE = 32
 
 
-def tiny(cfg: Config, data_root: str, work_dir: str, name: str) -> Config:
-    """Shrink a synthetic config: tiny network, 32 px, no workers."""
+def tiny(cfg: Config, data_root: str, work_dir: str, name: str,
+         **settings) -> Config:
+    """Shrink a synthetic config: tiny network, 32 px, no workers; point its
+    settings at ``data_root`` (the class count is read from the data) and
+    resolve it."""
     cfg.work_dir = work_dir
     cfg.experiment_name = name
     cfg.log_level = 'WARNING'
     cfg.default_hooks.logger.interval = 1
-    model = cfg.model.sources[0].model if 'sources' in cfg.model \
-        else cfg.model
+    model = cfg.source_model if 'sources' in cfg.model else cfg.model
     model.backbone.update(stem_channels=8, base_channels=8)
     model.neck.in_channels = 64
+    # The datasets refer to the top-level pipelines and settings.
     for name_ in ('train_pipeline', 'test_pipeline'):
         for t in cfg[name_]:
             if t['type'] == 'Resize':
                 t['scale'] = (SIZE + 4, SIZE + 4)
             if 'crop_size' in t:
                 t['crop_size'] = SIZE
+    cfg.merge_from_dict(
+        dict(data_root=data_root, num_classes=None, **settings))
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        loader = cfg[key]
-        loader.update(num_workers=0, persistent_workers=False, batch_size=4)
-        dataset = loader.dataset
-        for ds in dataset.get('streams', {'': dataset}).values():
-            if ds is None:
-                continue
-            ds.data_root = data_root
-            ds.pipeline = copy.deepcopy(
-                cfg['test_pipeline' if 'val' in key or 'test' in key or ds.
-                    ann_file.endswith('ti.json') else 'train_pipeline'])
+        if cfg.get(key):
+            cfg[key].update(
+                num_workers=0, persistent_workers=False, batch_size=4)
     for hook in cfg.get('custom_hooks', []):
         if 'dataloader' in hook:
             hook['dataloader'] = dict(batch_size=4)
-    return cfg
+    return resolve_config(cfg)
 
 
 @pytest.fixture(scope='module')
@@ -53,14 +52,12 @@ def source_ckpt(tmp_path_factory):
     write_tiny_dataset(str(root), per_class=4, ti_per_class=3, size=(12, 16))
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/source/synthetic/kv1_rgb.py'))
+    cfg.train_cfg.update(max_epochs=2, val_interval=1)
     cfg = tiny(cfg, str(root), str(root / 'source'), 'source')
     num_classes = len(
         json.load(open(root /
                        'annotations/kv1_tr.json'))['metainfo']['classes'])
-    cfg.model.head.num_classes = num_classes
-    cfg.model.head.loss.num_classes = num_classes
-    cfg.model.data_preprocessor.num_classes = num_classes
-    cfg.train_cfg.update(max_epochs=2, val_interval=1)
+    assert cfg.model.head.num_classes == num_classes  # read from the data
     Runner.from_cfg(cfg).train()
     return str(root), str(root / 'source' / 'source.pth'), num_classes
 
@@ -68,13 +65,15 @@ def source_ckpt(tmp_path_factory):
 def transfer_cfg(method, data_root, ckpt, num_classes, work_dir, epochs=2):
     cfg = Config.fromfile(
         osp.join(ROOT, f'configs/{method}/synthetic/kv1_to_kv1.py'))
-    cfg = tiny(cfg, data_root, work_dir, f'{method}_{osp.basename(work_dir)}')
-    src = cfg.model.sources[0]
-    src.checkpoint = ckpt
-    src.model.head.num_classes = num_classes
-    src.model.head.loss.num_classes = num_classes
     cfg.train_cfg.update(max_epochs=epochs, val_interval=epochs)
     cfg.randomness = dict(seed=0, deterministic=False)
+    cfg = tiny(
+        cfg,
+        data_root,
+        work_dir,
+        f'{method}_{osp.basename(work_dir)}',
+        source_checkpoints=[ckpt])
+    assert cfg.model.sources[0].model.head.num_classes == num_classes
     return cfg
 
 
@@ -197,15 +196,6 @@ def test_unadapted_config_evaluates_the_source_checkpoint(
     data_root, ckpt, num_classes = source_ckpt
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py'))
-    cfg.work_dir = str(tmp_path)
-    cfg.experiment_name = 'unadapted'
-    cfg.log_level = 'WARNING'
-    cfg.model.backbone.update(stem_channels=8, base_channels=8)
-    cfg.model.neck.in_channels = 64
-    cfg.model.head.num_classes = num_classes
-    cfg.model.head.loss.num_classes = num_classes
-    cfg.test_dataloader.update(num_workers=0, persistent_workers=False)
-    cfg.test_dataloader.dataset.data_root = data_root
-    cfg.load_from = ckpt
+    cfg = tiny(cfg, data_root, str(tmp_path), 'unadapted', load_from=ckpt)
     metrics = Runner.from_cfg(cfg).test()
     assert 0 <= metrics['accuracy/top1'] <= 100

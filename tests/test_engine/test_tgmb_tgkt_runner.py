@@ -20,8 +20,7 @@ def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
     cfg = tiny(cfg, data_root, work_dir, f'{method}_{task}')
     for src in cfg.model.sources:
         src.checkpoint = ckpt
-        src.model.head.num_classes = num_classes
-        src.model.head.loss.num_classes = num_classes
+        assert src.model.head.num_classes == num_classes  # from the data
     if method == 'tgmb':
         cfg.model.discriminator.update(in_channels=256, hidden_channels=8)
     cfg.train_cfg.update(max_epochs=1, val_interval=1)

@@ -9,6 +9,7 @@ import pytest
 from mmengine.config import Config
 
 import mmsocket.apis.paper_configs as paper_configs
+from mmsocket.apis import resolve_config
 from mmsocket.apis.paper_configs import DATASETS, HEADER, write_configs
 from mmsocket.apis.paper_configs.leaves import Code, Commented, Rows, py
 from mmsocket.dataset_converters import (DIML_TR_CLASSES, RGB_NIR_TR_CLASSES,
@@ -19,21 +20,34 @@ from mmsocket.synthetic import TR_CLASSES
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
-def test_class_counts_match_the_model_bases_and_the_converters():
+def test_class_counts_match_the_data_bases_and_the_converters():
     class_lists = dict(
         sunrgbd=SUNRGBD_TR_CLASSES,
         synthetic=TR_CLASSES,
         diml=DIML_TR_CLASSES,
         rgb_nir=RGB_NIR_TR_CLASSES)
-    assert set(class_lists) == set(DATASETS)
+    assert set(class_lists) == set(DATASETS) - {'own'}
+    for data in (DATASETS['own']['source_data'],
+                 *DATASETS['own']['transfer_data'].values()):
+        # Your own data: the count is read from its annotation files.
+        assert Config.fromfile(
+            osp.join(ROOT, 'configs/_base_/datasets',
+                     data)).num_classes is None
     for name, ds in DATASETS.items():
-        base = Config.fromfile(
+        if name == 'own':
+            continue
+        for data in (ds['source_data'], *ds['transfer_data'].values()):
+            base = Config.fromfile(
+                osp.join(ROOT, 'configs/_base_/datasets', data))
+            assert base.num_classes == ds['num_classes'] == len(
+                class_lists[name]), (name, data)
+        # The source model's head is built from that setting.
+        model = Config.fromfile(
             osp.join(ROOT, 'configs/_base_/models', ds['model']))
-        head = MODELS.build(base.source_model.head)
-        assert head.fc.out_features == ds['num_classes'] == len(
-            class_lists[name]), name
-        assert base.source_model.data_preprocessor.num_classes == \
-            ds['num_classes'], name
+        model.num_classes = ds['num_classes']
+        model = resolve_config(model).source_model
+        assert MODELS.build(model.head).fc.out_features == ds['num_classes']
+        assert model.data_preprocessor.num_classes == ds['num_classes']
 
 
 def test_py_writes_config_source():
@@ -89,27 +103,31 @@ def test_a_root_that_is_no_checkout_is_refused(tmp_path):
         write_configs(str(tmp_path), check=True)
 
 
+def _resolved(path):
+    return resolve_config(Config.fromfile(osp.join(ROOT, path)))
+
+
 @pytest.mark.parametrize('method', ['socket', 'tgkt'])
 def test_a_nir_source_changes_only_the_modality_of_its_ti_features(method):
-    # mmengine replaces lists, so the leaf restates its base's hooks: all
-    # but the TI bank's source modality must stay the base's.
-    leaf = Config.fromfile(
-        osp.join(ROOT, f'configs/{method}/rgb_nir/nir_to_rgb.py'))
-    base = Config.fromfile(
-        osp.join(ROOT, f'configs/_base_/methods/{method}.py'))
+    # The TI bank reads the data base's source_modality setting: the leaf
+    # restates no hook.
+    nir = _resolved(f'configs/{method}/rgb_nir/nir_to_rgb.py')
+    rgb = _resolved(f'configs/{method}/rgb_nir/rgb_to_nir.py')
+    with open(osp.join(ROOT, f'configs/{method}/rgb_nir/nir_to_rgb.py')) as f:
+        assert 'custom_hooks' not in f.read()
     expected = [
         dict(h, source_modality='nir')
-        if h['type'] == 'TIFeatureBankHook' else h for h in base.custom_hooks
+        if h['type'] == 'TIFeatureBankHook' else h for h in rgb.custom_hooks
     ]
-    assert leaf.custom_hooks == expected
-    rgb = Config.fromfile(
-        osp.join(ROOT, f'configs/{method}/rgb_nir/rgb_to_nir.py'))
-    assert rgb.custom_hooks == base.custom_hooks
+    assert nir.custom_hooks == expected
+    assert [
+        h.source_modality for h in rgb.custom_hooks
+        if h.type == 'TIFeatureBankHook'
+    ] == ['rgb']
 
 
 def test_tgmb_pairs_each_target_with_the_sources_modality():
     for direction, modality in (('rgb_to_nir', 'rgb'), ('nir_to_rgb', 'nir')):
-        cfg = Config.fromfile(
-            osp.join(ROOT, f'configs/tgmb/rgb_nir/{direction}.py'))
+        cfg = _resolved(f'configs/tgmb/rgb_nir/{direction}.py')
         assert cfg.train_dataloader.dataset.paired == dict(
             ti_source=dict(stream='ti', modality=modality))

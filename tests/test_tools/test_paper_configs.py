@@ -9,6 +9,7 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
+from mmsocket.apis import resolve_config
 from mmsocket.apis.paper_configs import DOMAINS, write_configs
 from mmsocket.registry import MODELS
 from mmsocket.utils import default_work_dir
@@ -41,7 +42,13 @@ def test_generated_files_are_up_to_date():
 
 @pytest.fixture(scope='module')
 def parsed():
-    return {p: Config.fromfile(osp.join(ROOT, p)) for p in leaf_configs()}
+    out = {}
+    for p in leaf_configs():
+        cfg = Config.fromfile(osp.join(ROOT, p))
+        if '/own/' in p:  # read from the (here absent) data otherwise
+            cfg.merge_from_dict(dict(num_classes=4, depth_range=(0, 5)))
+        out[p] = resolve_config(cfg)
+    return out
 
 
 def test_every_leaf_parses_and_loads_an_exported_source(parsed):

@@ -17,21 +17,12 @@ def dump_tiny(src: str,
               data_root: str,
               num_classes: int,
               ckpt: str = None) -> str:
-    cfg = Config.fromfile(osp.join(ROOT, src))
-    if cfg.get('train_dataloader'):
-        cfg = tiny(cfg, data_root, 'unused', 'unused')
-    else:  # evaluation-only config: shrink the model and the test loader
-        cfg.model.backbone.update(stem_channels=8, base_channels=8)
-        cfg.model.neck.in_channels = 64
-        cfg.test_dataloader.update(
-            num_workers=0, persistent_workers=False, batch_size=4)
-        cfg.test_dataloader.dataset.data_root = data_root
+    cfg = tiny(
+        Config.fromfile(osp.join(ROOT, src)), data_root, 'unused', 'unused')
     models = [s.model for s in cfg.model.sources] if 'sources' in cfg.model \
         else [cfg.model]
-    for m in models:
-        m.head.num_classes = num_classes
-        m.head.loss.num_classes = num_classes
-        m.data_preprocessor.num_classes = num_classes
+    for m in models:  # read from the data by tiny()
+        assert m.head.num_classes == num_classes
     if 'sources' in cfg.model:
         for s in cfg.model.sources:
             s.checkpoint = ckpt

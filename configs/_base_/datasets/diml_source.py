@@ -1,50 +1,10 @@
 # Source-model training on the RGB images of the DIML RGB+D indoor sample
 # set (6 task-relevant scenes), with SHOT's 90/10 train/val split.
 # Converter: tools/dataset_converters/diml.py (docs/dataset_prepare.md).
-# Paper scale (docs/methods/source_model.md#preprocessing):
-# Resize 256x256 -> RandomCrop 224 -> flip;
-# ImageNet normalisation by the model's data_preprocessor.
-dataset_type = 'MultiModalDataset'
+# Paper scale (paired_source.py): Resize 256x256 -> RandomCrop 224 -> flip.
+_base_ = ['./paired_source.py']
+
+# The settings (docs/get_started.md#the-settings-of-a-config).
 data_root = 'data/diml'
-source_modality = 'rgb'
-
-train_pipeline = [
-    dict(type='LoadModality'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='RandomCrop', crop_size=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-test_pipeline = [
-    dict(type='LoadModality'),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='PackInputs'),
-]
-
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=True,  # SHOT skips batches of one (BatchNorm1d)
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/diml_tr_train.json',
-        modality=source_modality,
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=64,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/diml_tr_val.json',
-        modality=source_modality,
-        pipeline=test_pipeline))
-val_evaluator = dict(type='Accuracy', topk=(1, ))
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator
+domain = 'diml'  # the converter's one domain
+num_classes = 6

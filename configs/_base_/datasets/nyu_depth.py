@@ -8,6 +8,8 @@
 # Models of that family predict at half resolution; the loss resizes.
 # The leaf config adds the model and the depth metric.
 dataset_type = 'NYUDepthV2Dataset'
+# The data root setting (docs/get_started.md#the-settings-of-a-config): a
+# leaf config or --cfg-options data_root=... moves every dataset.
 data_root = 'data/nyu'
 crop_size = (304, 228)  # (w, h)
 
@@ -44,7 +46,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='data/nyu2_train.csv',
         depth_scale=25.5,  # 8-bit PNGs: 255 = 10 m
         pipeline=train_pipeline))
@@ -55,7 +57,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='data/nyu2_test.csv',  # 654 images
         depth_scale=1000.0,
         test_mode=True,

@@ -7,6 +7,8 @@
 # not stated in the paper). Colour (1296x968) and depth (640x480) are both
 # resized to 320x240, then cropped to 304x228 as for NYU-v2.
 dataset_type = 'ScanNetDepthDataset'
+# The data root setting (docs/get_started.md#the-settings-of-a-config): a
+# leaf config or --cfg-options data_root=... moves every dataset.
 data_root = 'data/scannet'
 crop_size = (304, 228)  # (w, h)
 
@@ -36,7 +38,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='scannetv2_train.txt',
         max_samples=50473,
         subset_seed=0,
@@ -48,7 +50,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='scannetv2_test.txt',
         frame_step=10,
         test_mode=True,

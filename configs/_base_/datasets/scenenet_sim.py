@@ -10,6 +10,9 @@
 # teacher, inherit scannet.py instead and keep this train_dataloader.
 _base_ = ['./nyu_depth.py']
 
+# Where the SceneNet RGB-D validation renders are (its own setting: the
+# evaluation loaders keep data_root, NYU-v2).
+sim_data_root = 'data/scenenet/val'
 sim_crop_size = (304, 228)  # (w, h)
 sim_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -27,7 +30,7 @@ train_dataloader = dict(
     dataset=dict(
         _delete_=True,  # the NYU dataset's options do not apply
         type='SceneNetRGBDDataset',
-        data_root='data/scenenet/val',
+        data_root='${sim_data_root}',
         ann_file='../scenenet_val_instances.json',
         max_samples=50000,  # X'_1; None for X'_2
         subset_seed=0,

@@ -4,73 +4,14 @@
 # the transfer. Labels are read for evaluation only.
 # Data: tools/dataset_converters/sunrgbd.py (docs/dataset_prepare.md);
 # depth.png holds millimetres decoded from the release's depth_bfx maps.
-# Paper scale (docs/methods/source_model.md#preprocessing):
-# Resize 256x256 -> crop 224. Normalisation is
-# ImageNet mean/std, applied by the model's data_preprocessor
-# (configs/_base_/methods/*.py) to every input, depth replicated to 3 ch.
-# A leaf config picks the target domain by overriding
-# train_dataloader.dataset.streams.target.ann_file and
-# val_dataloader.dataset.ann_file ('annotations/<domain>_tr.json').
-dataset_type = 'MultiModalDataset'
+# Paper scale (paired_transfer.py): Resize 256x256 -> crop 224, ImageNet
+# mean/std, depth replicated to 3 channels.
+_base_ = ['./paired_transfer.py']
+
+# The settings (docs/get_started.md#the-settings-of-a-config).
 data_root = 'data/sunrgbd'
-target_modality = 'depth'
+domain = 'kv1'  # the target domain: kv1, kv2, realsense or xtion
+num_classes = 17
 # Metres mapped to [0, 255] before the network; 8 m is where the SUN RGB-D
 # toolbox (read3dPoints) clips depth.
 depth_range = (0.0, 8.0)
-
-train_pipeline = [
-    dict(type='LoadModality', depth_range=depth_range),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='RandomCrop', crop_size=224),
-    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    dict(type='PackInputs'),
-]
-# Deterministic: TI pairs must stay aligned with their stored source
-# features (docs/methods/socket.md#official-code-deviations-we-fix,
-# item 2), and evaluation is on centre crops.
-test_pipeline = [
-    dict(type='LoadModality', depth_range=depth_range),
-    dict(type='Resize', scale=(256, 256), keep_ratio=False),
-    dict(type='CenterCrop', crop_size=224),
-    dict(type='PackInputs'),
-]
-
-target_set = dict(
-    type=dataset_type,
-    data_root=data_root,
-    ann_file='annotations/kv1_tr.json',
-    modality=target_modality,
-    with_label=False,
-    pipeline=train_pipeline)
-ti_target_set = dict(
-    type=dataset_type,
-    data_root=data_root,
-    ann_file='annotations/ti.json',
-    modality=target_modality,
-    with_label=False,
-    pipeline=test_pipeline)
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type='MultiStreamDataset',
-        primary='target',
-        streams=dict(target=target_set, ti=ti_target_set)))
-
-val_dataloader = dict(
-    batch_size=96,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='annotations/kv1_tr.json',
-        modality=target_modality,
-        pipeline=test_pipeline))
-val_evaluator = dict(type='MultiSourceAccuracy')
-test_dataloader = val_dataloader
-test_evaluator = val_evaluator

@@ -8,6 +8,8 @@
 # depth metric). Inputs are packed BGR: set `to_rgb=True` in the model's
 # data preprocessor.
 dataset_type = 'DepthDataset'
+# The data root setting (docs/get_started.md#the-settings-of-a-config): a
+# leaf config or --cfg-options data_root=... moves every dataset.
 data_root = 'data/synthetic_depth'
 crop_size = (64, 48)  # (w, h)
 
@@ -34,7 +36,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='annotations/real_train.json',
         require=('depth_path', ),
         pipeline=train_pipeline))
@@ -45,7 +47,7 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
-        data_root=data_root,
+        data_root='${data_root}',
         ann_file='annotations/real_test.json',
         require=('depth_path', ),
         test_mode=True,

@@ -9,7 +9,7 @@
 # synthetic_depth_real.py); only the training loader is replaced.
 _base_ = ['./synthetic_depth_real.py']
 
-sim_data_root = 'data/synthetic_depth'
+sim_data_root = '${data_root}'  # the real domain's root by default
 sim_crop_size = (64, 48)  # (w, h), as the real domain's test crop
 
 sim_pipeline = [
@@ -27,7 +27,7 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type='DepthDataset',
-        data_root=sim_data_root,
+        data_root='${sim_data_root}',
         ann_file='annotations/sim.json',
         require=('sem_path', ),
         pipeline=sim_pipeline))

@@ -25,7 +25,8 @@ custom_hooks = [
     dict(
         type='PseudoLabelHook',
         dataloader=dict(batch_size=96),
-        pipeline='test_pipeline',
+        # SHOT clusters with the test transform: the test loader's pipeline.
+        pipeline='test_dataloader',
         interval=1,
         by_epoch=True),
 ]

@@ -1,7 +1,8 @@
 # SOCKET (docs/methods/socket.md#socket):
 # L_ent - L_div + 0.3 L_pl + 0.5 L_TI + 0.5 L_d,
 # pseudo-labels as in the official code (soft centroids, Euclidean, training
-# transform), zeta initialised to 1/n. A leaf config fills `sources`.
+# transform), zeta initialised to 1/n. The sources come from the
+# `source_checkpoints` setting (one `source_model` each).
 model = dict(
     type='SOCKET',
     sources=[],
@@ -24,7 +25,12 @@ model = dict(
 # classifiers are not.
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
 custom_hooks = [
-    dict(type='TIFeatureBankHook', dataloader=dict(batch_size=96)),
+    # psi from the source-modality half of each TI pair (the TI stream with
+    # modality=source_modality; the setting of the data base).
+    dict(
+        type='TIFeatureBankHook',
+        dataloader=dict(batch_size=96),
+        source_modality='${source_modality}'),
     dict(
         type='PseudoLabelHook',
         dataloader=dict(batch_size=96),

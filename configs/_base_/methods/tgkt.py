@@ -1,8 +1,8 @@
 # TGKT (docs/methods/tgmb_tgkt.md#tgkt-losses): target model F_t
 # (initialised from the source)
 # trained with L_kd + 0.2 L_f + 1.0 L_self; the source model(s) and the
-# translator T (from the TGMB checkpoint) frozen. A leaf config fills
-# `sources` and `translator_checkpoint`.
+# translator T (from the TGMB checkpoint) frozen. A leaf config sets the
+# `source_checkpoints` setting and `model.translator_checkpoint`.
 model = dict(
     type='TGKT',
     sources=[],
@@ -28,11 +28,17 @@ model = dict(
     zeta_init=1.0)
 model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
 custom_hooks = [
-    dict(type='TIFeatureBankHook', dataloader=dict(batch_size=96)),
+    # psi from the source-modality half of each TI pair (the TI stream with
+    # modality=source_modality; the setting of the data base).
+    dict(
+        type='TIFeatureBankHook',
+        dataloader=dict(batch_size=96),
+        source_modality='${source_modality}'),
     dict(
         type='PseudoLabelHook',
         dataloader=dict(batch_size=96),
-        pipeline='test_pipeline',
+        # SHOT clusters with the test transform: the test loader's pipeline.
+        pipeline='test_dataloader',
         interval=1,
         by_epoch=True),
 ]

@@ -2,9 +2,10 @@
 # parameters) trained with
 # L_rec + alpha_d (L_D1 + L_D2) + alpha_im L_IM, alpha_d = 1.0,
 # alpha_im = 0.2; the source model(s) frozen in eval mode. A leaf config
-# fills `sources` and pairs the TI RGB stream with the TI target stream:
-#   train_dataloader = dict(dataset=dict(
-#       paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
+# sets `source_checkpoints` and pairs the TI source-modality stream with the
+# TI target stream:
+#   train_dataloader = dict(dataset=dict(paired=dict(
+#       ti_source=dict(stream='ti', modality='${source_modality}'))))
 model = dict(
     type='TGMB',
     sources=[],

@@ -10,20 +10,12 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/synthetic/realsense_rgb/source.pth'),
-])
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(
-            ti=None,  # no TI data
-            target=dict(ann_file='annotations/realsense_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
+source_checkpoints = [
+    'work_dirs/source/synthetic/kv2_rgb/source.pth',
+    'work_dirs/source/synthetic/realsense_rgb/source.pth',
+]
+domain = 'realsense'
+# No task-irrelevant data: drop the inherited TI stream.
+train_dataloader = dict(dataset=dict(streams=dict(ti=None)))
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

@@ -4,15 +4,13 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/rgb_nir/nir.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/shot.py', '../../_base_/datasets/rgb_nir_nir2rgb.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/shot.py',
+    '../../_base_/datasets/rgb_nir_nir2rgb.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/rgb_nir/nir/source.pth'),
-])
+source_checkpoints = [
+    'work_dirs/source/rgb_nir/nir/source.pth',
+]
 # No task-irrelevant data: drop the inherited TI stream.
 train_dataloader = dict(dataset=dict(streams=dict(ti=None)))

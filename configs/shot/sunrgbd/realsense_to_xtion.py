@@ -9,15 +9,9 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/sunrgbd/realsense_rgb/source.pth'),
-])
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(
-            ti=None,  # no TI data
-            target=dict(ann_file='annotations/xtion_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
+source_checkpoints = [
+    'work_dirs/source/sunrgbd/realsense_rgb/source.pth',
+]
+domain = 'xtion'
+# No task-irrelevant data: drop the inherited TI stream.
+train_dataloader = dict(dataset=dict(streams=dict(ti=None)))

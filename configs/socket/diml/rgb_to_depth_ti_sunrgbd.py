@@ -4,21 +4,14 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/diml/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/socket.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/socket.py',
     '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/diml/rgb/source.pth'),
-])
+source_checkpoints = [
+    'work_dirs/source/diml/rgb/source.pth',
+]
 # Task-irrelevant pairs from SUN RGB-D instead (the same 1709 pairs as
 # the SUN RGB-D experiments; python tools/dataset_converters/sunrgbd.py).
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(
-            ti=dict(data_root='data/sunrgbd',
-                    ann_file='annotations/ti.json'))))
+ti_data_root = 'data/sunrgbd'

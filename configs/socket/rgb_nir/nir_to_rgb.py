@@ -4,26 +4,11 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/rgb_nir/nir.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/socket.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/socket.py',
     '../../_base_/datasets/rgb_nir_nir2rgb.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/rgb_nir/nir/source.pth'),
-])
-# The source saw NIR: its TI features come from the NIR half of each pair.
-custom_hooks = [
-    dict(
-        type='TIFeatureBankHook',
-        dataloader=dict(batch_size=96),
-        source_modality='nir'),
-    dict(
-        type='PseudoLabelHook',
-        dataloader=dict(batch_size=96),
-        interval=1,
-        by_epoch=True),
+source_checkpoints = [
+    'work_dirs/source/rgb_nir/nir/source.pth',
 ]

@@ -4,14 +4,11 @@
 # Train the source model(s) first:
 #   python tools/train.py configs/source/rgb_nir/rgb.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/socket.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/socket.py',
     '../../_base_/datasets/rgb_nir_rgb2nir.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/rgb_nir/rgb/source.pth'),
-])
+source_checkpoints = [
+    'work_dirs/source/rgb_nir/rgb/source.pth',
+]

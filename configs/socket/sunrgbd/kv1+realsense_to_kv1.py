@@ -10,16 +10,8 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/sunrgbd/kv1_rgb/source.pth'),
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/sunrgbd/realsense_rgb/source.pth'),
-])
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/kv1_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
+source_checkpoints = [
+    'work_dirs/source/sunrgbd/kv1_rgb/source.pth',
+    'work_dirs/source/sunrgbd/realsense_rgb/source.pth',
+]
+domain = 'kv1'

@@ -9,15 +9,9 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/synthetic/realsense_rgb/source.pth'),
-])
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/kv1_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
+source_checkpoints = [
+    'work_dirs/source/synthetic/realsense_rgb/source.pth',
+]
+domain = 'kv1'
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

@@ -8,8 +8,4 @@ _base_ = [
     '../../_base_/default_runtime.py'
 ]
 model = {{_base_.source_model}}
-train_dataloader = dict(
-    dataset=dict(ann_file='annotations/realsense_tr_train.json'))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/realsense_tr_val.json'))
-test_dataloader = val_dataloader
+domain = 'realsense'

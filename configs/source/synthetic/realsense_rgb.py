@@ -8,11 +8,7 @@ _base_ = [
     '../../_base_/default_runtime.py'
 ]
 model = {{_base_.source_model}}
-train_dataloader = dict(
-    dataset=dict(ann_file='annotations/realsense_tr_train.json'))
-val_dataloader = dict(
-    dataset=dict(ann_file='annotations/realsense_tr_val.json'))
-test_dataloader = val_dataloader
+domain = 'realsense'
 # Trained from scratch (no ImageNet weights here): the backbone learns at the
 # full rate rather than SHOT's 0.1x for a pretrained one.
 optim_wrapper = dict(

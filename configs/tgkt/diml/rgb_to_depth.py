@@ -6,15 +6,12 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/diml/rgb_to_depth.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/tgkt.py', '../../_base_/datasets/diml_rgb2depth.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
+    '../../_base_/datasets/diml_rgb2depth.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/diml/rgb/source.pth'),
-    ],
-    translator_checkpoint='work_dirs/tgmb/diml/rgb_to_depth/tgmb.pth')
+source_checkpoints = [
+    'work_dirs/source/diml/rgb/source.pth',
+]
+model = dict(translator_checkpoint='work_dirs/tgmb/diml/rgb_to_depth/tgmb.pth')

@@ -6,15 +6,13 @@
 # and the TGMB stage:
 #   python tools/train.py configs/tgmb/rgb_nir/rgb_to_nir.py
 _base_ = [
-    '../../_base_/models/source_resnet50_6cls.py',
-    '../../_base_/methods/tgkt.py', '../../_base_/datasets/rgb_nir_rgb2nir.py',
+    '../../_base_/models/source_resnet50.py', '../../_base_/methods/tgkt.py',
+    '../../_base_/datasets/rgb_nir_rgb2nir.py',
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
+source_checkpoints = [
+    'work_dirs/source/rgb_nir/rgb/source.pth',
+]
 model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/rgb_nir/rgb/source.pth'),
-    ],
     translator_checkpoint='work_dirs/tgmb/rgb_nir/rgb_to_nir/tgmb.pth')

@@ -11,16 +11,9 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/sunrgbd/realsense_rgb/source.pth'),
-    ],
-    translator_checkpoint=
-    'work_dirs/tgmb/sunrgbd/realsense_to_realsense/tgmb.pth')
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/realsense_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))
+source_checkpoints = [
+    'work_dirs/source/sunrgbd/realsense_rgb/source.pth',
+]
+model = dict(translator_checkpoint=
+             'work_dirs/tgmb/sunrgbd/realsense_to_realsense/tgmb.pth')
+domain = 'realsense'

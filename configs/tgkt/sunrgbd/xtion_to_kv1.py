@@ -11,15 +11,9 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
+source_checkpoints = [
+    'work_dirs/source/sunrgbd/xtion_rgb/source.pth',
+]
 model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/sunrgbd/xtion_rgb/source.pth'),
-    ],
     translator_checkpoint='work_dirs/tgmb/sunrgbd/xtion_to_kv1/tgmb.pth')
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/kv1_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/kv1_tr.json'))
+domain = 'kv1'

@@ -11,17 +11,11 @@ _base_ = [
     '../../_base_/schedules/transfer_sgd_15e.py',
     '../../_base_/default_runtime.py'
 ]
+source_checkpoints = [
+    'work_dirs/source/synthetic/kv2_rgb/source.pth',
+]
 model = dict(
-    sources=[
-        dict(
-            model={{_base_.source_model}},
-            checkpoint='work_dirs/source/synthetic/kv2_rgb/source.pth'),
-    ],
     translator_checkpoint='work_dirs/tgmb/synthetic/kv2_to_kv2/tgmb.pth')
-train_dataloader = dict(
-    dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/kv2_tr.json'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))
+domain = 'kv2'
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

@@ -10,19 +10,16 @@ _base_ = [
     '../../_base_/schedules/tgmb_adversarial_15e.py',
     '../../_base_/default_runtime.py'
 ]
-model = dict(sources=[
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/synthetic/kv1_rgb/source.pth'),
-    dict(
-        model={{_base_.source_model}},
-        checkpoint='work_dirs/source/synthetic/realsense_rgb/source.pth'),
-])
+source_checkpoints = [
+    'work_dirs/source/synthetic/kv1_rgb/source.pth',
+    'work_dirs/source/synthetic/realsense_rgb/source.pth',
+]
+domain = 'xtion'
+# T learns to render target images as the source modality, against the
+# source-modality half of each TI pair.
 train_dataloader = dict(
     dataset=dict(
-        streams=dict(target=dict(ann_file='annotations/xtion_tr.json')),
-        paired=dict(ti_source=dict(stream='ti', modality='rgb'))))
-val_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
-test_dataloader = dict(dataset=dict(ann_file='annotations/xtion_tr.json'))
+        paired=dict(
+            ti_source=dict(stream='ti', modality='${source_modality}'))))
 # CPU scale: 6 epochs over the 720 target images.
 train_cfg = dict(max_epochs=6, val_interval=6)

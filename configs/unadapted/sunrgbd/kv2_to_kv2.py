@@ -9,8 +9,8 @@ _base_ = [
 ]
 model = {{_base_.source_model}}
 load_from = 'work_dirs/source/sunrgbd/kv2_rgb/source.pth'
+domain = 'kv2'
 train_dataloader = None
 val_dataloader = None
 val_evaluator = None
 test_cfg = dict()
-test_dataloader = dict(dataset=dict(ann_file='annotations/kv2_tr.json'))

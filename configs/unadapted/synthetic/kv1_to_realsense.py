@@ -8,8 +8,8 @@ _base_ = [
 ]
 model = {{_base_.source_model}}
 load_from = 'work_dirs/source/synthetic/kv1_rgb/source.pth'
+domain = 'realsense'
 train_dataloader = None
 val_dataloader = None
 val_evaluator = None
 test_cfg = dict()
-test_dataloader = dict(dataset=dict(ann_file='annotations/realsense_tr.json'))

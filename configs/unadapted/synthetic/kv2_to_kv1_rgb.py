@@ -8,9 +8,9 @@ _base_ = [
 ]
 model = {{_base_.source_model}}
 load_from = 'work_dirs/source/synthetic/kv2_rgb/source.pth'
+domain = 'kv1'
+target_modality = 'rgb'
 train_dataloader = None
 val_dataloader = None
 val_evaluator = None
 test_cfg = dict()
-test_dataloader = dict(
-    dataset=dict(ann_file='annotations/kv1_tr.json', modality='rgb'))

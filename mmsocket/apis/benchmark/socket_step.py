@@ -39,12 +39,14 @@ import contextlib
 import os.path as osp
 import time
 
+from ..config_settings import resolve_config
 from ..experiment import repo_root
 
 SCALES = {
     'cpu':
     dict(
         model_cfg='configs/_base_/models/source_resnet18_narrow.py',
+        num_classes=12,  # the synthetic benchmark's
         net='ResNet-18 narrow',
         size=64,
         batch=32,
@@ -53,6 +55,7 @@ SCALES = {
     'paper':
     dict(
         model_cfg='configs/_base_/models/source_resnet50.py',
+        num_classes=17,  # SUN RGB-D's
         net='ResNet-50',
         size=224,
         batch=32,
@@ -147,7 +150,8 @@ class StepBench:
         self.variant = variant
 
         src = Config.fromfile(osp.join(repo_root(), scale['model_cfg']))
-        src = src.source_model.to_dict()
+        src.num_classes = scale['num_classes']  # the model base's setting
+        src = resolve_config(src).source_model.to_dict()
         src['backbone'].pop('init_cfg', None)  # no download: random init
         cfg = Config.fromfile(osp.join(repo_root(),
                                        METHOD_CFG)).model.to_dict()

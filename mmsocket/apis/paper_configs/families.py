@@ -5,14 +5,23 @@ ablations, and the cells of the SOCKET table specs."""
 import itertools
 from typing import Dict, List, Optional
 
-from .leaves import (Task, ablation_leaf, source_ckpt, source_config,
-                     source_leaf, table_text, transfer_leaf)
+from .leaves import (Task, ablation_leaf, alias_leaf, source_ckpt,
+                     source_config, source_leaf, table_text, transfer_leaf)
 from .settings import (ABLATION_TASKS, ABLATIONS, DATASETS, DOMAIN_NAMES,
                        DOMAINS, METHODS, MODALITY_NAMES, PAIRS, PAPER_NOTE,
                        SOCKET_T3, SOCKET_T4, SOCKET_T5, SOCKET_T6, SOCKET_T7,
                        STAND_IN_NOTE, TABLES, TGMB_COLUMNS, TGMB_T2, TGMB_T3)
 
 ALL = ('unadapted', 'shot', 'socket', 'tgmb', 'tgkt')
+
+#: Second names of configs: alias -> (config, why it exists).
+ALIASES = {
+    'configs/socket/kv1_to_kv1.py':
+    ('configs/socket/sunrgbd/kv1_to_kv1.py',
+     'SOCKET, SUN RGB-D Kinect v1 RGB -> Kinect v1 depth (Table 3): the '
+     'entry point\n# of the design card, python tools/train.py '
+     'configs/socket/kv1_to_kv1.py.'),
+}
 
 
 def socket_paper(table: int, values, names) -> str:
@@ -79,7 +88,7 @@ def domain_task(dataset: str,
         title=(' + '.join(DOMAIN_NAMES[s] for s in srcs) +
                f' RGB -> {DOMAIN_NAMES[tgt]} {MODALITY_NAMES[modality]}'),
         sources=[f'{s}_rgb' for s in srcs],
-        target_ann=f'annotations/{tgt}_tr.json',
+        domain=tgt,
         target_modality=None if modality == 'depth' else modality,
         papers={
             k: v
@@ -155,7 +164,7 @@ def diml_tasks(tables: Tables) -> List[Task]:
         'rgb_to_depth_ti_sunrgbd',
         'RGB -> depth, task-irrelevant pairs from SUN RGB-D', ['rgb'],
         methods=('socket', 'tgmb', 'tgkt'),
-        ti=dict(data_root='data/sunrgbd', ann_file='annotations/ti.json'),
+        ti_data_root='data/sunrgbd',
         ti_note=('Task-irrelevant pairs from SUN RGB-D instead (the same '
                  '1709 pairs as\n# the SUN RGB-D experiments; python '
                  'tools/dataset_converters/sunrgbd.py).'))
@@ -191,12 +200,24 @@ def rgb_nir_tasks(tables: Tables) -> List[Task]:
     return out
 
 
+def own_tasks() -> List[Task]:
+    """The user's own converted data: RGB -> the target modality of its
+    data base (depth unless ``target_modality`` says otherwise)."""
+    return [
+        Task(
+            'own',
+            'rgb_to_depth',
+            'RGB -> depth (or NIR)', ['rgb'],
+            methods=ALL)
+    ]
+
+
 def build_configs(root: str) -> Dict[str, str]:
     """Every generated file: repository-relative path -> text (before
     yapf). ``root`` is the repository (its method bases are read)."""
     files: Dict[str, str] = {}
     tables = Tables()
-    tasks = diml_tasks(tables) + rgb_nir_tasks(tables)
+    tasks = diml_tasks(tables) + rgb_nir_tasks(tables) + own_tasks()
     for dataset, ds in DATASETS.items():
         for d in ds['domains'] or [None]:
             for modality in ds['source_modalities']:
@@ -214,7 +235,9 @@ def build_configs(root: str) -> Dict[str, str]:
                                                 off)
     for task in tasks:
         for m in task.methods:
-            files[leaf_path(m, task)] = transfer_leaf(m, task, root)
+            files[leaf_path(m, task)] = transfer_leaf(m, task)
     for name, spec in sorted(tables.specs.items()):
         files[f'configs/tables/{name}.py'] = table_text(name, spec)
+    for alias, (target, why) in ALIASES.items():
+        files[alias] = alias_leaf(alias, target, why)
     return files

@@ -1,8 +1,9 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """The text of one generated file: a source, transfer or ablation leaf, or a
-table spec. Leaves name their bases and override only what their setting
-changes, so they stay short; yapf (``setup.cfg``) lays them out."""
-import functools
+table spec. Leaves name their bases and set only the settings their cell
+changes (``domain``, ``source_checkpoints``...; the bases refer to them, see
+:mod:`mmsocket.apis.config_settings`), so they stay short; yapf
+(``setup.cfg``) lays them out."""
 import os.path as osp
 import pprint
 from dataclasses import dataclass, field
@@ -17,10 +18,11 @@ class Task:
     """One transfer setting; each of ``methods`` gets one leaf,
     ``configs/<method>/<dataset>/<name>.py``.
 
-    ``target_ann`` (train, val and test set of the target, if not the data
-    base's) and ``target_modality`` (if not the data base's) are overrides;
-    ``ti`` replaces the TI stream, ``ti_note`` says why. ``papers``: the
-    paper's numbers per method, for the leaf's first lines.
+    ``domain`` (the target domain, if not the data base's) and
+    ``target_modality`` (if not the data base's) are settings the leaf
+    sets; ``ti_data_root`` takes the TI pairs from another data set,
+    ``ti_note`` says why. ``papers``: the paper's numbers per method, for
+    the leaf's first lines.
     """
     dataset: str
     name: str
@@ -28,9 +30,9 @@ class Task:
     sources: List[str]
     methods: Tuple[str, ...] = ()
     source_modality: str = 'rgb'
-    target_ann: Optional[str] = None
+    domain: Optional[str] = None
     target_modality: Optional[str] = None
-    ti: Optional[dict] = None
+    ti_data_root: Optional[str] = None
     ti_note: str = ''
     papers: Dict[str, str] = field(default_factory=dict)
 
@@ -97,9 +99,7 @@ def source_leaf(dataset: str, domain: Optional[str], modality: str) -> str:
     classes in ``modality``, exported for the transfers."""
     ds = DATASETS[dataset]
     name = f'{domain}_{modality}' if domain else modality
-    prefix = f'{domain}_' if domain else f'{dataset}_'
     where = f'{DOMAIN_NAMES[domain]} ' if domain else ''
-    mod = {} if modality == 'rgb' else dict(modality=modality)
     text = (f'# Source model: {ds["net"]} trained on {ds["title"]} '
             f'{where}{modality.upper()}.\n# Exported (best validation '
             f'weights + class list) to {source_ckpt(dataset, name)}.\n'
@@ -107,23 +107,26 @@ def source_leaf(dataset: str, domain: Optional[str], modality: str) -> str:
     text += bases(f'models/{ds["model"]}', f'datasets/{ds["source_data"]}',
                   'schedules/source_sgd_20e.py', 'default_runtime.py')
     text += assign('model', SOURCE_MODEL)
-    for split, loader in (('train', 'train_dataloader'), ('val',
-                                                          'val_dataloader')):
-        ann_file = f'annotations/{prefix}tr_{split}.json'
-        text += assign(loader, dict(dataset=dict(ann_file=ann_file, **mod)))
-    return text + 'test_dataloader = val_dataloader\n' + ds['source_extra']
+    if domain:
+        text += assign('domain', domain)
+    if modality != 'rgb':
+        text += assign('source_modality', modality)
+    return text + ds['source_extra']
 
 
-@functools.lru_cache()
-def method_hooks(root: str, method: str) -> list:
-    """The ``custom_hooks`` of a method's base config (a leaf that changes
-    one hook restates the list: mmengine replaces lists)."""
-    from mmengine.config import Config
-    path = osp.join(root, 'configs/_base_/methods', METHODS[method]['base'])
-    return Config.fromfile(path).to_dict().get('custom_hooks', [])
+def settings(task: Task) -> str:
+    """The settings a transfer leaf changes in its data base."""
+    text = ''
+    if task.domain:
+        text += assign('domain', task.domain)
+    if task.target_modality:
+        text += assign('target_modality', task.target_modality)
+    if task.ti_data_root:
+        text += assign('ti_data_root', task.ti_data_root, [task.ti_note])
+    return text
 
 
-def transfer_leaf(method: str, task: Task, root: str) -> str:
+def transfer_leaf(method: str, task: Task) -> str:
     """One adaptation (or, for ``unadapted``, evaluation) config."""
     ds, spec = DATASETS[task.dataset], METHODS[method]
     text = f'# {spec["title"]}, {ds["title"]}: {task.title}.\n'
@@ -131,21 +134,15 @@ def transfer_leaf(method: str, task: Task, root: str) -> str:
         text += f'# Paper: {task.papers[method]}.\n'
     text += HEADER + '\n'
     data = f'datasets/{ds["transfer_data"][task.source_modality]}'
-    target = {} if task.target_modality is None else dict(
-        modality=task.target_modality)
-    if task.target_ann:
-        target = dict(ann_file=task.target_ann, **target)
     if method == 'unadapted':
         text += ('# Evaluation only: python tools/test.py <this config> '
                  '(the source model is load_from).\n')
         text += bases(f'models/{ds["model"]}', data, 'default_runtime.py')
         text += assign('model', SOURCE_MODEL)
         text += assign('load_from', source_ckpt(task.dataset, task.sources[0]))
-        text += ('train_dataloader = None\nval_dataloader = None\n'
-                 'val_evaluator = None\ntest_cfg = dict()\n')
-        if target:
-            text += assign('test_dataloader', dict(dataset=target))
-        return text
+        text += settings(task)
+        return text + ('train_dataloader = None\nval_dataloader = None\n'
+                       'val_evaluator = None\ntest_cfg = dict()\n')
     tgmb = dict(dataset=task.dataset, task=task.name)
     text += '# Train the source model(s) first:\n' + ''.join(
         f'#   python tools/train.py {source_config(task.dataset, n)}\n'
@@ -155,64 +152,39 @@ def transfer_leaf(method: str, task: Task, root: str) -> str:
                  f'{TGMB_CONFIG.format(**tgmb)}\n')
     text += bases(f'models/{ds["model"]}', f'methods/{spec["base"]}', data,
                   f'schedules/{spec["schedule"]}', 'default_runtime.py')
-    model = dict(
-        sources=Rows(
-            dict(model=SOURCE_MODEL, checkpoint=source_ckpt(task.dataset, n))
-            for n in task.sources))
+    text += assign('source_checkpoints',
+                   Rows(source_ckpt(task.dataset, n) for n in task.sources))
     if method == 'tgkt':
-        model['translator_checkpoint'] = TGMB_CKPT.format(**tgmb)
-    text += assign('model', model)
-    text += train_loader(method, task, target)
-    if target:
-        text += assign('val_dataloader', dict(dataset=target))
-        text += assign('test_dataloader', dict(dataset=target))
-    if task.source_modality != 'rgb':
-        text += ti_bank_modality(method, task.source_modality, root)
+        text += assign('model',
+                       dict(translator_checkpoint=TGMB_CKPT.format(**tgmb)))
+    text += settings(task)
+    text += train_loader(method, task)
     return text + ds['transfer_extra']
 
 
-def ti_bank_modality(method: str, modality: str, root: str) -> str:
-    """The method's hooks, with TI features from ``modality`` (the source
-    model's) rather than RGB; nothing for a method without a TI bank."""
-    hooks = method_hooks(root, method)
-    bank = [h['type'] == 'TIFeatureBankHook' for h in hooks]
-    if not any(bank):
-        return ''
-    hooks = Rows(
-        dict(h, source_modality=modality) if is_bank else h
-        for h, is_bank in zip(hooks, bank))
-    src = modality.upper()
-    return assign('custom_hooks', hooks, [
-        f'The source saw {src}: its TI features come from the {src} half of '
-        'each pair.'
-    ])
-
-
-def train_loader(method: str, task: Task, target: dict) -> str:
-    """The training set's overrides: the target stream, the TI stream and,
-    for TGMB, the source-modality half of each TI pair."""
-    streams, notes = {}, []
-    if not METHODS[method]['ti'] and target:
-        streams['ti'] = Commented(None, 'no TI data')
-    elif not METHODS[method]['ti']:
-        streams['ti'] = None
+def train_loader(method: str, task: Task) -> str:
+    """The training set's overrides: no TI stream for the methods without
+    TI data and, for TGMB, the source-modality half of each TI pair."""
+    dataset, notes = {}, []
+    if not METHODS[method]['ti']:
+        dataset['streams'] = dict(ti=None)
         notes.append('No task-irrelevant data: drop the inherited TI stream.')
-    elif task.ti:
-        streams['ti'] = task.ti
-        notes.append(task.ti_note)
-    if target:
-        streams['target'] = target
-    dataset = dict(streams=streams) if streams else {}
     if method == 'tgmb':
         dataset['paired'] = dict(
-            ti_source=dict(stream='ti', modality=task.source_modality))
-        if task.source_modality != 'rgb':
-            src = task.source_modality.upper()
-            notes.append(f'The source saw {src}: T learns to render target '
-                         f'images as {src}, against\n# the {src} half of '
-                         'each TI pair.')
+            ti_source=dict(stream='ti', modality='${source_modality}'))
+        notes.append('T learns to render target images as the source '
+                     'modality, against the\n# source-modality half of each '
+                     'TI pair.')
     return assign('train_dataloader', dict(
         dataset=dataset), notes) if dataset else ''
+
+
+def alias_leaf(path: str, target: str, why: str) -> str:
+    """A config that is another one under a second name (``why``)."""
+    rel = osp.relpath(target, osp.dirname(path))
+    return (f'# {why}\n# An alias of {target}: everything comes from '
+            f'there.\n{HEADER}\n' +
+            assign('_base_', [rel if rel.startswith('.') else f'./{rel}']))
 
 
 def ablation_leaf(method: str, dataset: str, task: str, note: str,

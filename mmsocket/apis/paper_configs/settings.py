@@ -30,9 +30,10 @@ _CPU_SCALE = ('# CPU scale: 6 epochs over the 720 target images.\n'
               'train_cfg = dict(max_epochs=6, val_interval=6)\n')
 
 #: Per data set. ``paper``: the papers report numbers on it (its leaves
-#: cite them). ``num_classes``: task-relevant classes (SOCKET Table 2),
-#: the head of ``model`` (a base under configs/_base_/models) and the
-#: converter's class list agree on it (tests/test_tools). ``domains``: the
+#: cite them). ``num_classes``: task-relevant classes (SOCKET Table 2);
+#: the ``num_classes`` setting of its data bases (configs/_base_/datasets)
+#: and the converter's class list agree on it (tests/test_tools). ``model``:
+#: the source classifier base (configs/_base_/models). ``domains``: the
 #: sensor domains (none: one domain, the source models named by modality).
 #: ``transfer_data``: the data base of a transfer, by source modality.
 DATASETS = dict(
@@ -73,7 +74,7 @@ DATASETS = dict(
         title='DIML RGB+D',
         net='ResNet-50 (ImageNet-pretrained)',
         num_classes=6,
-        model='source_resnet50_6cls.py',
+        model='source_resnet50.py',
         domains=(),
         source_modalities=('rgb', ),
         source_data='diml_source.py',
@@ -85,11 +86,25 @@ DATASETS = dict(
         title='RGB-NIR Scene',
         net='ResNet-50 (ImageNet-pretrained)',
         num_classes=6,
-        model='source_resnet50_6cls.py',
+        model='source_resnet50.py',
         domains=(),
         source_modalities=('rgb', 'nir'),
         source_data='rgb_nir_source.py',
         transfer_data=dict(rgb='rgb_nir_rgb2nir.py', nir='rgb_nir_nir2rgb.py'),
+        source_extra='',
+        transfer_extra=''),
+    # The user's own data (paired_folders.py / socket_layout.py): the
+    # class count and the depth range are read from the converted data.
+    own=dict(
+        paper=False,
+        title='your own data',
+        net='ResNet-50 (ImageNet-pretrained)',
+        num_classes=None,
+        model='source_resnet50.py',
+        domains=(),
+        source_modalities=('rgb', ),
+        source_data='own_source.py',
+        transfer_data=dict(rgb='own_rgb2depth.py'),
         source_extra='',
         transfer_extra=''),
 )

@@ -13,6 +13,14 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsocket.registry import TRANSFORMS
+from mmsocket.utils.config_refs import check_resolved
+from .dense_io import read_depth_map
+
+#: How to read 8-bit depth, for the error of :func:`read_depth_map`.
+EIGHT_BIT_FIX = ('convert 8-bit depth with its unit (python '
+                 'tools/dataset_converters/paired_folders.py ... --depth-unit '
+                 'MM_PER_VALUE) or state it here: '
+                 'LoadModality(depth_unit_mm=MM_PER_VALUE).')
 
 
 def depth_to_uint8(depth_mm: np.ndarray,
@@ -20,15 +28,16 @@ def depth_to_uint8(depth_mm: np.ndarray,
                    unit_mm: float = 1.0) -> np.ndarray:
     """Clip depth to ``depth_range`` (metres) and scale it to [0, 255].
 
-    Missing readings (0) map to 0, i.e. the near end, as in the SOCKET code,
-    which divides raw values by the full 16-bit range.
+    Missing readings (0, or not finite in a float map) map to 0, i.e. the
+    near end, as in the SOCKET code, which divides raw values by the full
+    16-bit range.
     """
     lo, hi = float(depth_range[0]), float(depth_range[1])
     if not hi > lo:
         raise ValueError(f'depth_range must be increasing, got {depth_range}')
     metres = depth_mm.astype(np.float32) * (unit_mm / 1000.0)
     scaled = (np.clip(metres, lo, hi) - lo) / (hi - lo) * 255.0
-    scaled[depth_mm == 0] = 0.0
+    scaled[(depth_mm == 0) | ~np.isfinite(metres)] = 0.0
     return np.round(scaled).astype(np.uint8)
 
 
@@ -61,6 +70,7 @@ class LoadModality(BaseTransform):
                  depth_range: Optional[Sequence[float]] = None,
                  depth_unit_mm: float = 1.0,
                  replicate: bool = True) -> None:
+        check_resolved(depth_range, 'LoadModality.depth_range')
         self.modality = modality
         # A pipeline given a depth range (or a non-RGB modality) is one that
         # decodes depth/NIR: it never takes an image decoded by the caller.
@@ -77,7 +87,7 @@ class LoadModality(BaseTransform):
         if 'img_path' not in results and 'img' in results:
             img = self._decoded_by_caller(results['img'], modality)
         else:
-            img = self._read(results['img_path'], modality)
+            img = self._load(results['img_path'], modality)
         if img.ndim == 2 and self.replicate:
             img = np.repeat(img[..., None], 3, axis=2)
         results['img'] = img
@@ -85,23 +95,13 @@ class LoadModality(BaseTransform):
         results['ori_shape'] = img.shape[:2]
         return results
 
-    def _read(self, path: str, modality: str) -> np.ndarray:
-        flag = 'color' if modality == 'rgb' else 'unchanged'
-        try:
-            img = mmcv.imread(path, flag=flag)
-        except Exception as e:  # mmcv raises bare errors for bad files
-            raise OSError(f'cannot read {modality} image {path}: {e}') from e
-        if img is None:
-            raise OSError(f'cannot decode {modality} image {path}: the file '
-                          'is corrupt or not an image')
+    def _load(self, path: str, modality: str) -> np.ndarray:
         if modality == 'depth':
-            if img.ndim == 3:
-                img = img[..., 0]
-            if img.dtype != np.uint16:
-                raise OSError(f'depth image {path} is {img.dtype}; expected '
-                              '16-bit millimetres')
-            img = depth_to_uint8(img, self.depth_range, self.depth_unit_mm)
-        elif modality == 'nir':
+            img = read_depth_map(path, 1000.0 / self.depth_unit_mm,
+                                 EIGHT_BIT_FIX)
+            return depth_to_uint8(img, self.depth_range, self.depth_unit_mm)
+        img = self._read(path, modality)
+        if modality == 'nir':
             if img.ndim == 3:
                 img = img[..., 0]
             if img.dtype == np.uint16:
@@ -122,6 +122,18 @@ class LoadModality(BaseTransform):
                 'recovered. Export the model (tools/model_converters/'
                 'export.py) and encode the images as it says '
                 '(docs/export.md).')
+        return img
+
+    @staticmethod
+    def _read(path: str, modality: str) -> np.ndarray:
+        flag = 'color' if modality == 'rgb' else 'unchanged'
+        try:
+            img = mmcv.imread(path, flag=flag)
+        except Exception as e:  # mmcv raises bare errors for bad files
+            raise OSError(f'cannot read {modality} image {path}: {e}') from e
+        if img is None:
+            raise OSError(f'cannot decode {modality} image {path}: the file '
+                          'is corrupt or not an image')
         return img
 
     def __repr__(self) -> str:

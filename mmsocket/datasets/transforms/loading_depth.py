@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmsocket.registry import TRANSFORMS
-from .dense_io import add_dense_field, read_dense_map
+from .dense_io import add_dense_field, read_depth_map
 
 
 @TRANSFORMS.register_module()
@@ -45,11 +45,12 @@ class LoadDepthAnnotation(BaseTransform):
                 'pipeline needs depth ground truth (is it a simulated / '
                 'out-of-distribution set without depth?)')
         path = results['depth_path']
-        raw = read_dense_map(path, 'depth')
-        if not (np.issubdtype(raw.dtype, np.integer)
-                or np.issubdtype(raw.dtype, np.floating)):
-            raise OSError(f'depth map {path} has dtype {raw.dtype}')
         scale = self.depth_scale or results.get('depth_scale') or 1000.0
+        raw = read_depth_map(
+            path, scale, 'state the scale of 8-bit maps: depth_scale '
+            '(stored units per metre, e.g. 25.5 when 255 means 10 m) in the '
+            'annotation file\'s metainfo, on the dataset or on '
+            'LoadDepthAnnotation.')
         depth = raw.astype(np.float32) / np.float32(scale)
         depth[~np.isfinite(depth) | (depth < 0)] = 0.0
         if self.max_depth is not None:

@@ -6,7 +6,8 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, require_interface, unwrap
+from .utils import (build_stream_loader, check_pipeline_arg, require_interface,
+                    unwrap)
 
 
 @HOOKS.register_module()
@@ -27,7 +28,9 @@ class PseudoLabelHook(Hook):
             transform, SHOT with the test transform.
         stream (str): The target stream of the training dataset.
             Defaults to ``'target'``.
-        pipeline (list, optional): Pipeline of the pass; defaults to the
+        pipeline (list | str, optional): Pipeline of the pass: a list of
+            transforms, or the loader whose pipeline to use, e.g.
+            ``'test_dataloader'`` (SHOT's test transform); defaults to the
             stream's own.
         interval (int): Refresh period. Defaults to 1.
         by_epoch (bool): Count ``interval`` in epochs (before each epoch)
@@ -48,6 +51,7 @@ class PseudoLabelHook(Hook):
         self.interval = interval
         self.by_epoch = by_epoch
         self.stream = stream
+        check_pipeline_arg(pipeline)
         self.pipeline = pipeline
         self._loader = None
 

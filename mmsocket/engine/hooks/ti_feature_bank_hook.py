@@ -6,7 +6,8 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
-from .utils import build_stream_loader, require_interface, unwrap
+from .utils import (build_stream_loader, check_pipeline_arg, require_interface,
+                    unwrap)
 
 
 @HOOKS.register_module()
@@ -27,8 +28,10 @@ class TIFeatureBankHook(Hook):
             Defaults to ``'ti'``.
         source_modality (str): Modality the source models were trained
             on. Defaults to ``'rgb'``.
-        pipeline (list, optional): A deterministic pipeline for the source
-            images; defaults to the stream's own.
+        pipeline (list | str, optional): A deterministic pipeline for the
+            source images: a list of transforms, or the loader whose
+            pipeline to use (e.g. ``'test_dataloader'``); defaults to the
+            stream's own.
     """
 
     priority = 'ABOVE_NORMAL'
@@ -41,6 +44,7 @@ class TIFeatureBankHook(Hook):
         self.dataloader = dataloader
         self.stream = stream
         self.source_modality = source_modality
+        check_pipeline_arg(pipeline)
         self.pipeline = pipeline
 
     def before_train(self, runner) -> None:

@@ -22,6 +22,40 @@ def require_interface(model, hook, method: str) -> None:
             'custom_hooks')
 
 
+#: The loaders a hook's ``pipeline`` may name: the pass then uses that
+#: loader's pipeline, as the loader itself does.
+PIPELINE_LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def check_pipeline_arg(pipeline) -> None:
+    """Refuse, when a hook is built, a pipeline string that names no loader
+    (e.g. the former ``'test_pipeline'``, a top-level variable)."""
+    if isinstance(pipeline, str) and pipeline not in PIPELINE_LOADERS:
+        raise ValueError(
+            f'pipeline={pipeline!r}: a hook\'s pipeline is a list of '
+            f'transforms or the name of a loader whose pipeline to use, one '
+            f'of {PIPELINE_LOADERS} (e.g. pipeline=\'test_dataloader\' for '
+            'the test transform); hooks do not read top-level config '
+            'variables, which a leaf config or --cfg-options may change '
+            'without the loaders')
+
+
+def loader_pipeline(runner: Runner, name: str, stream: Optional[str]) -> list:
+    """The pipeline the loader ``name`` of the (resolved) config uses; for
+    the training loader, that of ``stream`` if it is a multi-stream set."""
+    check_pipeline_arg(name)
+    loader = runner.cfg.get(name)
+    dataset = loader.get('dataset') if loader else None
+    if dataset and 'streams' in dataset:
+        dataset = dataset['streams'].get(stream)
+    if not dataset or dataset.get('pipeline') is None:
+        raise ValueError(
+            f'pipeline={name!r}: the config\'s {name} has no dataset '
+            'pipeline to use (is it None, e.g. with --no-validate for '
+            "val_dataloader?); name another loader, e.g. 'test_dataloader'")
+    return copy.deepcopy(dataset['pipeline'])
+
+
 def build_stream_loader(runner: Runner,
                         loader: Union[dict, DataLoader],
                         stream: Optional[str] = None,
@@ -30,10 +64,11 @@ def build_stream_loader(runner: Runner,
 
     When ``loader`` has no ``dataset``, the dataset is the config of stream
     ``stream`` of the training ``MultiStreamDataset``, with
-    ``dataset_overrides`` (e.g. another modality or pipeline; a pipeline
-    given as a string names a top-level config variable such as
-    ``'test_pipeline'``) applied. A config that changes the target domain
-    then changes it in one place.
+    ``dataset_overrides`` (e.g. another modality or pipeline) applied. A
+    pipeline given as a string names the loader whose pipeline to use
+    (:func:`loader_pipeline`, e.g. ``'test_dataloader'``), so overriding the
+    loaders' pipelines reaches the hook's pass too. A config that changes
+    the target domain then changes it in one place.
     """
     if isinstance(loader, DataLoader):
         return loader
@@ -46,11 +81,8 @@ def build_stream_loader(runner: Runner,
         dataset = copy.deepcopy(streams[stream])
         pipeline = dataset_overrides.get('pipeline')
         if isinstance(pipeline, str):
-            # The name of a top-level config variable, e.g. 'test_pipeline'.
-            if pipeline not in runner.cfg:
-                raise KeyError(f'pipeline {pipeline!r} names no variable of '
-                               'the config')
-            dataset_overrides['pipeline'] = copy.deepcopy(runner.cfg[pipeline])
+            dataset_overrides['pipeline'] = loader_pipeline(
+                runner, pipeline, stream)
         dataset.update({
             k: v
             for k, v in dataset_overrides.items() if v is not None

@@ -7,6 +7,7 @@ from mmpretrain.models.heads import ClsHead
 from torch.nn.utils.parametrizations import weight_norm
 
 from mmsocket.registry import MODELS
+from mmsocket.utils.config_refs import check_resolved
 
 
 @MODELS.register_module()
@@ -27,6 +28,7 @@ class WeightNormClsHead(ClsHead):
                  num_classes: int,
                  in_channels: int = 256,
                  **kwargs) -> None:
+        check_resolved(num_classes, 'WeightNormClsHead.num_classes')
         super().__init__(**kwargs)
         self.num_classes = num_classes
         self.in_channels = in_channels

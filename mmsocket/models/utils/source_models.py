@@ -46,7 +46,13 @@ def build_source_classifier(
         # every weight, and a 'Pretrained' init_cfg would fetch ImageNet
         # weights only to discard them.
         state, meta, mapping = read_source_checkpoint(clf, checkpoint)
-        clf.load_state_dict(state, strict=True)
+        try:
+            clf.load_state_dict(state, strict=True)
+        except RuntimeError as e:
+            if 'size mismatch for head.' in str(e):
+                raise ValueError(_class_count_mismatch(checkpoint, clf,
+                                                       meta)) from e
+            raise
         if mapping is not None:
             print_log(
                 f'{checkpoint}: read as a {mapping} state dict',
@@ -63,6 +69,19 @@ def build_source_classifier(
         raise ValueError(f'{checkpoint} was trained on {len(classes)} '
                          f'classes but its head has {num_classes} outputs')
     return clf, classes
+
+
+def _class_count_mismatch(checkpoint: str, clf: nn.Module, meta: dict) -> str:
+    """Why a source checkpoint's head does not fit the built one."""
+    classes = (meta.get('dataset_meta') or {}).get('classes')
+    trained = (f'{len(classes)} classes {list(classes)}'
+               if classes is not None else 'another number of classes')
+    built = getattr(clf.head, 'num_classes', '?')
+    return (f'source checkpoint {checkpoint} was trained on {trained}, but '
+            f'the config builds its head with {built} classes (the '
+            '`num_classes` setting, read from the target data when None): '
+            'adapt it on data with its class list, or give the source '
+            'model trained on this data')
 
 
 class SourceSet(NamedTuple):
