@@ -1,5 +1,6 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 from .export_checkpoint_hook import ExportCheckpointHook
+from .loss_gradient_scale_hook import LossGradientScaleHook
 from .pass_progress import LoggedPass
 from .progress_bar_hook import ProgressBarHook
 from .pseudo_label_hook import PseudoLabelHook
@@ -8,5 +9,6 @@ from .ti_feature_bank_hook import TIFeatureBankHook
 
 __all__ = [
     'ExportCheckpointHook', 'PseudoLabelHook', 'TIFeatureBankHook',
-    'ProgressBarHook', 'PseudoLabelMonitor', 'LoggedPass'
+    'ProgressBarHook', 'PseudoLabelMonitor', 'LoggedPass',
+    'LossGradientScaleHook'
 ]
