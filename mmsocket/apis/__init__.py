@@ -19,10 +19,10 @@ from .grid import parse_shard, run_table, train_sources
 from .inference import eval_loader_cfg, init_model
 from .quickstart import Quickstart
 from .quickstart_tgkt import TGKTQuickstart
-from .runner_args import (add_dump_results, build_runner, dataloader_defaults,
-                          enable_amp, launched, merge_test_args,
-                          merge_train_args, parse_test_args, parse_train_args,
-                          report_metrics, resolve_resume)
+from .runner_args import (add_dump_results, add_show_dir, build_runner,
+                          dataloader_defaults, enable_amp, launched,
+                          merge_test_args, merge_train_args, parse_test_args,
+                          parse_train_args, report_metrics, resolve_resume)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -36,8 +36,8 @@ __all__ = [
     'prepare_config', 'read_result', 'repo_root', 'run_config', 'write_result',
     'parse_shard', 'run_table', 'train_sources', 'eval_loader_cfg',
     'init_model', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
-    'build_runner', 'dataloader_defaults', 'enable_amp', 'launched',
-    'merge_test_args', 'merge_train_args', 'parse_test_args',
+    'add_show_dir', 'build_runner', 'dataloader_defaults', 'enable_amp',
+    'launched', 'merge_test_args', 'merge_train_args', 'parse_test_args',
     'parse_train_args', 'report_metrics', 'resolve_resume', 'Run', 'execute',
     'execute_all', 'train_source', 'markdown_table', 'mean_std', 'per_seed',
     'cell_values', 'render_table', 'TableSpec', 'is_test_only', 'plan_runs',
