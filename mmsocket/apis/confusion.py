@@ -9,7 +9,6 @@ is mmpretrain's ``ConfusionMatrix.calculate``; the drawing is ours
 the config's test set, row normalisation (per-class recall on the
 diagonal) and a title that says what was evaluated.
 """
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
@@ -17,6 +16,7 @@ import torch
 
 from ..utils import register_all_modules
 from .experiment import load_config
+from .image_grid import save_figure
 from .inference import (collect_predictions, dataset_classes, eval_loader_cfg,
                         init_model)
 from .prediction_dump import load_prediction_dump
@@ -152,15 +152,8 @@ def confusion_matrix(config: str,
         num_samples=len(gts))
 
 
-def save_figure(fig, out: str, dpi: int = 100) -> None:
-    """Write a matplotlib figure as PNG (creating the folder) and free it."""
-    import matplotlib.pyplot as plt
-    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-    fig.savefig(out, dpi=dpi, bbox_inches='tight')
-    plt.close(fig)
-
-
 __all__: List[str] = [
-    'confusion_matrix', 'plot_confusion_matrix', 'labels_of_dump',
-    'save_figure'
+    'confusion_matrix',
+    'plot_confusion_matrix',
+    'labels_of_dump',
 ]

@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from ..utils import register_all_modules
-from .confusion import save_figure
 from .experiment import load_config
+from .image_grid import save_figure
 from .inference import dataset_classes, eval_loader_cfg, init_model
 
 METHODS = ('auto', 'tsne', 'pca')
