@@ -12,9 +12,28 @@ import sys
 import pytest
 import torch
 from mmengine.runner import Runner
+from mmengine.visualization import BaseVisBackend
 
+from mmsocket.registry import VISBACKENDS
 from .test_socket_runner import source_ckpt  # noqa: F401
 from .test_socket_runner import ROOT, trained_state, transfer_cfg
+
+
+@VISBACKENDS.register_module(force=True)
+class RecordingVisBackend(BaseVisBackend):
+    """Stands in for TensorBoard / WandB / MLflow: keeps what it is sent."""
+
+    received = []
+
+    @property
+    def experiment(self):
+        return self
+
+    def _init_env(self):
+        pass
+
+    def add_scalars(self, scalar_dict, step=0, file_path=None, **kwargs):
+        RecordingVisBackend.received.append(dict(scalar_dict, step=step))
 
 
 def refreshes(work_dir):
@@ -37,9 +56,22 @@ def test_socket_logs_counts_flip_rate_and_accuracy(
     work = str(tmp_path / 'work')
     cfg = transfer_cfg('socket', data_root, ckpt, num_classes, work)
     cfg.log_level = 'INFO'
+    cfg.visualizer = dict(
+        type='Visualizer',
+        vis_backends=[
+            dict(type='LocalVisBackend'),
+            dict(type='RecordingVisBackend')
+        ])
+    RecordingVisBackend.received.clear()
     runner = Runner.from_cfg(cfg)
     runner.train()
     first, last = refreshes(work)  # before epochs 1 and 2
+    # Every configured backend gets the same scalars.
+    sent = [
+        r for r in RecordingVisBackend.received
+        if 'pseudo_label/class_entropy' in r
+    ]
+    assert sent == [first, last]
     assert first['step'] == 0 and last['step'] == runner.iter // 2
     assert 'pseudo_label/flip_rate' not in first
     assert 0 <= last['pseudo_label/flip_rate'] <= 1
@@ -128,4 +160,5 @@ def test_a_run_with_a_raised_learning_rate_warns_of_collapse(
         if 'WARNING - Pseudo-labels' in line and 'Collapse: ' in line
     ]
     assert warnings, proc.stdout[-3000:]
-    assert 'of the 12 target samples have predictions' in warnings[0]
+    assert 'Collapse: of the 12 target samples, ' in warnings[0]
+    assert '% of the predictions are ' in warnings[0]

@@ -300,11 +300,12 @@ class PseudoLabelMonitor:
             share = stats[f'{prefix}max_class_share']
             if share > limit:
                 name = self._name(stats[f'{prefix}max_class'])
-                collapsed.append(f'{100 * share:.1f} % of the {n} target '
-                                 f'samples have {what} {name!r}')
+                collapsed.append(f'{100 * share:.1f} % of the {what} are '
+                                 f'{name!r}')
         if collapsed:
             out.append(
-                f'Collapse: {" and ".join(collapsed)} (an even split is '
+                f'Collapse: of the {n} target samples, '
+                f'{" and ".join(collapsed)} (an even split is '
                 f'{100 / len(stats["counts"]):.1f} %; warning above '
                 f'{100 * limit:.1f} %), mean max-probability '
                 f'{stats["mean_max_prob"]:.3f}. The adaptation is likely '

@@ -96,9 +96,9 @@ def test_collapse_warning_names_the_class():
     stats = pseudo_label_statistics(torch.zeros(10, dtype=torch.long), probs)
     (message, ) = monitor.warnings(stats)
     assert message.startswith(
-        "Collapse: 90.0 % of the 10 target samples have predictions 'a' and "
-        "100.0 % of the 10 target samples have pseudo-labels 'a' (an even "
-        'split is 33.3 %; warning above 66.7 %)')
+        "Collapse: of the 10 target samples, 90.0 % of the predictions are "
+        "'a' and 100.0 % of the pseudo-labels are 'a' (an even split is "
+        '33.3 %; warning above 66.7 %)')
     assert 'mean max-probability 0.962' in message
     # An even split does not warn.
     balanced = torch.eye(3).repeat(3, 1) * .9 + .03
