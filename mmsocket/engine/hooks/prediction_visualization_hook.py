@@ -38,7 +38,8 @@ class PredictionVisualizationHook(Hook):
     The image is the network's input before normalisation: for depth or NIR
     the 8-bit image ``LoadModality`` made. The runner's visualizer must be
     mmpretrain's ``UniversalVisualizer`` (``tools/test.py --show-dir`` sets
-    it).
+    it). Under DDP only rank 0 draws (the visualizer is master-only), i.e.
+    its shard of the test set.
 
     Args:
         out_dir (str): Where the PNGs go.

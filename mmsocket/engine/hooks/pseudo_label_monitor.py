@@ -17,7 +17,8 @@ anyway (no extra pass, no randomness consumed, so training is unchanged):
 
 The scalars go to the visualizer (``scalars.json`` and any TensorBoard /
 WandB / MLflow backend). Every rank computes the same values (the refresh
-gathered the whole set on every rank); only rank 0 logs.
+gathered the whole set on every rank); only rank 0 logs. A resumed run has
+no flip rate at its first refresh (the previous labels are not saved).
 """
 import copy
 import math

@@ -37,8 +37,9 @@ class Records(logging.Handler):
 
 
 @pytest.fixture
-def records():
-    logger = MMLogger.get_instance('test_quiet_constructor', log_level='INFO')
+def records(request):
+    logger = MMLogger.get_instance(
+        f'test_quiet_constructor.{request.node.name}', log_level='INFO')
     handler = Records()
     logger.addHandler(handler)
     yield handler.records
