@@ -4,7 +4,11 @@
 Examples::
 
     python tools/test.py CONFIG CHECKPOINT [--out results.json]
+    python tools/test.py CONFIG CHECKPOINT --show-dir vis [--interval 10]
     bash tools/dist_test.sh CONFIG CHECKPOINT 8
+
+``--show-dir`` saves the test images with their true and predicted class
+drawn on them (docs/visualization.md).
 
 The options and how they change the config are in
 ``mmsocket/apis/runner_args.py`` (shared with ``tools/train.py``).

@@ -3,26 +3,20 @@
 
 Rows are test images; columns: input, ground truth (if any), teacher,
 student, |student - GT| (or |student - teacher| without GT). Depth columns
-share one colour scale per row (turbo colour map, near = dark); the error
-column has its own.
+share one colour scale per row (turbo colour map, near = dark) with its
+colour bar in metres; the error column has its own.
 """
+import os.path as osp
 from typing import Optional
 
-import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from ..utils import register_all_modules
 from .experiment import load_config
-from .image_grid import image_row, save_image, stack_rows
+from .image_grid import grid_figure, save_figure
 from .inference import eval_loader_cfg, init_model
-
-
-def colorize(depth: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """BGR uint8 turbo map of ``depth`` scaled from ``[lo, hi]``."""
-    x = np.clip((depth - lo) / max(hi - lo, 1e-6), 0, 1)
-    return cv2.applyColorMap((x * 255).astype(np.uint8), cv2.COLORMAP_TURBO)
 
 
 def depth_grid(config: str,
@@ -30,7 +24,7 @@ def depth_grid(config: str,
                out: str,
                teacher_ckpt: Optional[str] = None,
                num: int = 4,
-               scale: int = 3,
+               scale: float = 3,
                cfg_options: Optional[dict] = None) -> str:
     """Save the grid to ``out``; return what its columns show.
 
@@ -75,27 +69,55 @@ def depth_grid(config: str,
         smp.gt_depth[0].numpy() if 'gt_depth' in smp else None
         for smp in data['data_samples']
     ]
-    rows = []
+    has_gt = any(g is not None and g.shape == (h, w) for g in gts)
+    ref_name = 'GT' if has_gt else 'teacher'
+    columns = ['input'] + (['ground truth'] if has_gt else []) + (
+        ['teacher'] if t_np is not None else []) + ['student']
+    with_error = has_gt or t_np is not None
+    if with_error:
+        columns.append(f'|student - {ref_name}|')
+    fig, axes = grid_figure(
+        x.shape[0], len(columns), (h, w), scale=scale, extra_width=2.4)
     for i in range(x.shape[0]):
-        gt = gts[i]
-        if gt is not None and gt.shape != (h, w):
-            gt = None
-        maps = [
-            m for m in (gt, None if t_np is None else t_np[i], s_np[i])
-            if m is not None
-        ]
-        valid = [m[m > 0] for m in maps]
+        gt = gts[i] if has_gt and gts[i] is not None \
+            and gts[i].shape == (h, w) else None
+        maps = [gt] if has_gt else []
+        maps += [t_np[i]] if t_np is not None else []
+        maps.append(s_np[i])
+        valid = [m[m > 0] for m in maps if m is not None]
         lo = min(v.min() for v in valid if v.size)
         hi = max(v.max() for v in valid if v.size)
-        rgb = images[i].numpy()[..., ::-1]  # RGB -> BGR for cv2
-        cols = [np.ascontiguousarray(rgb)
-                ] + [colorize(m, lo, hi) for m in maps]
-        ref = gt if gt is not None else (t_np[i] if t_np is not None else None)
-        if ref is not None:
+        axes[i, 0].imshow(images[i].numpy())
+        depth_axes = axes[i, 1:1 + len(maps)]
+        for ax, m in zip(depth_axes, maps):
+            if m is None:  # this image has no ground truth
+                ax.set_axis_off()
+                continue
+            shown = ax.imshow(m, cmap='turbo', vmin=lo, vmax=hi)
+        bar = fig.colorbar(
+            shown, ax=list(depth_axes), fraction=0.025, pad=0.01)
+        bar.set_label('depth (m)', fontsize=8)
+        bar.ax.tick_params(labelsize=7)
+        if with_error:
+            ref = gt if gt is not None else (
+                t_np[i] if t_np is not None else None)
+            ax = axes[i, -1]
+            if ref is None:
+                ax.set_axis_off()
+                continue
             err = np.abs(s_np[i] - ref) * (ref > 0)
-            cols.append(colorize(err, 0, max(float(err.max()), 1e-3)))
-        rows.append(image_row(cols))
-    save_image(stack_rows(rows), out, scale)
-    return (f'{len(rows)} rows; columns input, '
-            f'{"GT, " if any(g is not None for g in gts) else ""}'
-            f'{"teacher, " if teacher is not None else ""}student, error')
+            shown = ax.imshow(
+                err, cmap='magma', vmin=0, vmax=max(float(err.max()), 1e-3))
+            bar = fig.colorbar(shown, ax=ax, fraction=0.05, pad=0.02)
+            bar.set_label('error (m)', fontsize=8)
+            bar.ax.tick_params(labelsize=7)
+    for j, name in enumerate(columns):
+        axes[0, j].set_title(name, fontsize=9)
+    for i in range(x.shape[0]):
+        axes[i, 0].set_ylabel(f'test image {i + 1}', fontsize=8)
+    fig.suptitle(
+        f'{osp.basename(config)}: depth of {x.shape[0]} test '
+        'images (shared colour scale per row)',
+        fontsize=10)
+    save_figure(fig, out)
+    return f'{x.shape[0]} rows; columns {", ".join(columns)}'

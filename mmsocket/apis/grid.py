@@ -32,12 +32,15 @@ def parse_shard(shard: str) -> Tuple[int, int]:
 
 
 def train_sources(spec: TableSpec, log=log_flush, **prepare) -> None:
-    """Train the source models of ``spec`` whose checkpoints are missing."""
+    """Train the source models of ``spec`` whose checkpoints are missing
+    (a quiet run shows a bar over each one's iterations)."""
     for ckpt, run in source_runs(spec).items():
         if osp.isfile(ckpt):
             continue
         log(f'[source] {run.config} -> {ckpt}')
         start = time.time()
+        if prepare.get('log_level', 'WARNING') != 'INFO':
+            prepare = dict(prepare, progress_bar=f'[source] {run.name}')
         train_source(run, ckpt, **prepare)
         log(f'         done in {time.time() - start:.0f} s')
 

@@ -2,8 +2,9 @@
 """Build a model from a config and load its weights, for the analysis
 tools (no Runner, no training state)."""
 import copy
-from typing import Optional
+from typing import Optional, Tuple
 
+import torch
 import torch.nn as nn
 from mmengine.config import Config, ConfigDict
 from mmengine.runner import CheckpointLoader, load_checkpoint, load_state_dict
@@ -60,3 +61,29 @@ def eval_loader_cfg(cfg: Config, **overrides) -> ConfigDict:
     loader.update(num_workers=0, persistent_workers=False)
     loader.update(overrides)
     return loader
+
+
+@torch.no_grad()
+def collect_predictions(model: nn.Module,
+                        loader) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Scores (N, K) and true labels (N, ) of ``model`` over a labelled
+    ``loader``, through the model's ``val_step`` (its preprocessing)."""
+    scores, labels = [], []
+    for data in loader:
+        for sample in model.val_step(data):
+            scores.append(sample.pred_score)
+            labels.append(sample.gt_label)
+    return torch.stack(scores), torch.cat(labels)
+
+
+def dataset_classes(cfg: Config, loader: str = 'test_dataloader') -> list:
+    """The class names of a config's dataloader set (read from its
+    annotation file; no image is loaded)."""
+    from ..registry import DATASETS
+    dataset = copy.deepcopy(cfg[loader].dataset)
+    dataset['pipeline'] = []
+    classes = DATASETS.build(dataset).metainfo.get('classes')
+    if not classes:
+        raise ValueError(f'the {loader} set of the config has no class '
+                         'names (metainfo.classes)')
+    return list(classes)

@@ -17,7 +17,7 @@ from typing import Dict, List, Optional, Sequence
 from mmengine.config import Config
 
 from ..utils import register_all_modules
-from .runs import ConfigEdit, Run, execute, train_source
+from .runs import ConfigEdit, Run, add_progress_bar, execute, train_source
 from .table_format import markdown_table, mean_std, per_seed
 
 METHOD_NAMES = dict(shot='SHOT', socket='SOCKET')
@@ -102,9 +102,7 @@ class Quickstart:
                     ds['ann_file'] = ds['ann_file'].replace(
                         'kv1_', f'{self.domain}_')
             if not self.verbose:
-                cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-                    dict(type='ProgressBarHook', desc=name, keys=('loss', ))
-                ]
+                add_progress_bar(cfg, name)
             if self.quick and cfg.get('train_cfg'):
                 cfg.train_cfg.max_epochs = 1
                 if 'val_interval' in cfg.train_cfg:

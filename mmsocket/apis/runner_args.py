@@ -115,6 +115,16 @@ def parse_test_args(argv: Optional[Sequence[str]] = None):
         choices=['metrics', 'pred'],
         default='metrics',
         help='what --out holds. Defaults to metrics.')
+    parser.add_argument(
+        '--show-dir',
+        help='save the test images with their true and predicted class '
+        'drawn on them to this directory')
+    parser.add_argument(
+        '--interval',
+        type=int,
+        default=1,
+        help='with --show-dir, draw one test image in this many. Defaults '
+        'to 1 (all).')
     _add_shared_args(
         parser, 'test under autocast (fp16 on GPU; bf16 on CPU, where '
         'mmengine\'s autocast supports only bfloat16)')
@@ -297,6 +307,25 @@ def add_dump_results(cfg: Config, out_file: str) -> None:
         cfg.test_evaluator = [evaluator, dump]
 
 
+def add_show_dir(cfg: Config, show_dir: str, interval: int = 1) -> None:
+    """Draw every ``interval``-th test prediction onto its image, saved in
+    ``show_dir`` (mmpretrain's ``tools/test.py --show-dir``): mmpretrain's
+    ``UniversalVisualizer`` (the config's backends kept) and our
+    ``PredictionVisualizationHook``."""
+    if interval < 1:
+        raise SystemExit(f'error: --interval must be >= 1, got {interval}')
+    visualizer = dict(cfg.get('visualizer', None) or {})
+    visualizer['type'] = 'mmpretrain.UniversalVisualizer'
+    cfg.visualizer = visualizer
+    hooks = list(cfg.get('custom_hooks', None) or [])
+    hooks.append(
+        dict(
+            type='PredictionVisualizationHook',
+            out_dir=show_dir,
+            interval=interval))
+    cfg.custom_hooks = hooks
+
+
 def merge_test_args(cfg: Config, args) -> Config:
     """Merge the options of :func:`parse_test_args` into ``cfg``."""
     _merge_common(cfg, args)
@@ -312,6 +341,8 @@ def merge_test_args(cfg: Config, args) -> Config:
         cfg.test_cfg.fp16 = True
     if args.out and args.out_item == 'pred':
         add_dump_results(cfg, args.out)
+    if getattr(args, 'show_dir', None):
+        add_show_dir(cfg, args.show_dir, args.interval)
     dataloader_defaults(
         cfg, ('test_dataloader', ),
         pin_memory=not args.no_pin_memory,

@@ -58,8 +58,13 @@ class Run:
     def build_config(self,
                      num_workers: Optional[int] = 0,
                      log_level: str = 'WARNING',
-                     final_eval_only: bool = True) -> Config:
-        """The config this run trains, prepared for a shared process."""
+                     final_eval_only: bool = True,
+                     progress_bar: Optional[str] = None) -> Config:
+        """The config this run trains, prepared for a shared process.
+
+        ``progress_bar`` (a label) adds a bar over the training iterations
+        (:func:`add_progress_bar`).
+        """
         cfg = load_config(self.config, self.cfg_options)
         prepare_config(
             cfg,
@@ -70,7 +75,30 @@ class Run:
             final_eval_only=final_eval_only)
         for edit in self.edits:
             edit(cfg)
+        if progress_bar:
+            add_progress_bar(cfg, progress_bar)
         return cfg
+
+
+def add_progress_bar(cfg: Config, desc: str, keys=('loss', )) -> None:
+    """Show a bar over a training config's iterations (``ProgressBarHook``,
+    labelled ``desc``, with the latest ``keys`` values): what a quiet
+    (WARNING-level) run shows while it trains."""
+    if not cfg.get('train_dataloader'):
+        return
+    hooks = list(cfg.get('custom_hooks', None) or [])
+    if not any(h.get('type') == 'ProgressBarHook' for h in hooks):
+        hooks.append(dict(type='ProgressBarHook', desc=desc, keys=keys))
+    cfg.custom_hooks = hooks
+
+
+def format_duration(seconds: float) -> str:
+    """``'45 s'``, ``'12 min'``, ``'3.2 h'``."""
+    if seconds < 90:
+        return f'{seconds:.0f} s'
+    if seconds < 90 * 60:
+        return f'{seconds / 60:.0f} min'
+    return f'{seconds / 3600:.1f} h'
 
 
 def execute(run: Run, resume: bool = True, **prepare) -> dict:
@@ -124,13 +152,16 @@ def describe_metric(metric: str) -> Callable[[dict], str]:
 def execute_all(runs: Sequence[Run],
                 describe: Callable[[dict], str] = str,
                 log: Callable[[str], None] = log_flush,
+                progress: bool = True,
                 **prepare) -> Tuple[Dict[Run, dict], List[str]]:
     """Run every unfinished run of ``runs`` in order, each once.
 
     A failing run's traceback goes to ``<work_dir>/error.txt`` and the
     others go on; a run that needs a failed (or skipped) run is skipped.
-    Returns the records by run and the names of the runs that failed or
-    were skipped.
+    With ``progress``, a quiet run (``log_level`` WARNING, the default)
+    shows a bar over its iterations, and each result line the time left
+    for the others (the mean duration of the runs so far). Returns the
+    records by run and the names of the runs that failed or were skipped.
     """
     records: Dict[Run, dict] = {}
     for run in runs:
@@ -140,6 +171,8 @@ def execute_all(runs: Sequence[Run],
     todo = [r for r in runs if r not in records]
     log(f'{len(runs)} runs, {len(runs) - len(todo)} already done')
     failures, failed = [], set()
+    quiet = prepare.get('log_level', 'WARNING') != 'INFO'
+    spent = []
     for k, run in enumerate(todo):
         label = f'[{k + 1}/{len(todo)}] {run.name}'
         broken = [n.name for n in run.needs if n in failed]
@@ -148,8 +181,10 @@ def execute_all(runs: Sequence[Run],
             failed.add(run)
             failures.append(f'{run.name} (skipped)')
             continue
+        bar = label if progress and quiet else None
+        start = time.time()
         try:
-            record = execute(run, resume=False, **prepare)
+            record = execute(run, resume=False, progress_bar=bar, **prepare)
         except Exception:  # keep going; report every failure at the end
             os.makedirs(run.work_dir, exist_ok=True)
             with open(osp.join(run.work_dir, 'error.txt'), 'w') as f:
@@ -159,6 +194,11 @@ def execute_all(runs: Sequence[Run],
             failures.append(run.name)
             continue
         records[run] = record
+        spent.append(time.time() - start)
+        left = len(todo) - k - 1
+        eta = (f'; {left} to go, about '
+               f'{format_duration(sum(spent) / len(spent) * left)}'
+               if progress and left else '')
         log(f'{label}: {describe(record["metrics"])} '
-            f'({record["seconds"]:.0f} s)')
+            f'({record["seconds"]:.0f} s{eta})')
     return records, failures

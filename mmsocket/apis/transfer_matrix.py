@@ -9,25 +9,17 @@ NIR) (cross-modal). Used to calibrate the synthetic benchmark.
 import copy
 from typing import List, Optional, Sequence, Tuple
 
-import torch
-
 from ..utils import register_all_modules
 from .experiment import load_config
-from .inference import eval_loader_cfg, init_model
+from .inference import collect_predictions, eval_loader_cfg, init_model
 from .table_format import markdown_table
 
 
-@torch.no_grad()
 def accuracy(model, loader) -> float:
     """Top-1 accuracy (%) of ``model`` over ``loader``."""
     from mmpretrain.evaluation import Accuracy
-    scores, labels = [], []
-    for data in loader:
-        for sample in model.val_step(data):
-            scores.append(sample.pred_score)
-            labels.append(sample.gt_label)
-    return float(
-        Accuracy.calculate(torch.stack(scores), torch.cat(labels))[0][0])
+    scores, labels = collect_predictions(model, loader)
+    return float(Accuracy.calculate(scores, labels)[0][0])
 
 
 def transfer_matrix(config: str,

@@ -1,12 +1,14 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""What a TGMB translator learned, as an image grid.
+"""What a TGMB translator learned, as a labelled image grid.
 
-Top block, task-relevant target images: row 1 the target input (depth or
-NIR as the network sees it), row 2 its translation. Bottom block,
-task-irrelevant pairs: input, translation, and the true paired RGB image
-the translation was trained to reconstruct.
+Rows 1-2, task-relevant target images: the target input (depth or NIR as
+the network sees it) and its translation. Rows 3-5, task-irrelevant pairs:
+input, translation, and the true paired RGB image the translation was
+trained to reconstruct. Each row is named on its left; the columns are
+samples spread over the set.
 """
 import copy
+import os.path as osp
 from typing import Optional
 
 import numpy as np
@@ -16,7 +18,7 @@ from mmengine.dataset import pseudo_collate
 from ..registry import DATASETS
 from ..utils import register_all_modules
 from .experiment import load_config
-from .image_grid import image_row, save_image, stack_rows
+from .image_grid import labelled_image_grid, save_figure
 from .inference import init_model
 
 
@@ -38,9 +40,9 @@ def _samples(ds_cfg, num, data_root):
 
 
 def _to_uint8(img01: torch.Tensor) -> np.ndarray:
-    """(B, 3, H, W) RGB in [0, 1] -> (B, H, W, 3) BGR uint8 for mmcv."""
+    """(B, 3, H, W) RGB in [0, 1] -> (B, H, W, 3) RGB uint8."""
     arr = (img01.clamp(0, 1) * 255).round().byte().permute(0, 2, 3, 1)
-    return arr.numpy()[..., ::-1]
+    return arr.numpy()
 
 
 @torch.no_grad()
@@ -49,7 +51,7 @@ def translation_grid(config: str,
                      out: str,
                      num: int = 8,
                      data_root: Optional[str] = None,
-                     scale: int = 2) -> str:
+                     scale: float = 2) -> str:
     """Save the grid of a TGMB config's translator to ``out``; return what
     its rows show."""
     from ..models.translators import from_source_input
@@ -79,8 +81,18 @@ def translation_grid(config: str,
     rows += list(translate(ti))
     rgb_x = model.source_preprocessor(rgb, False)['inputs']
     rows.append(_to_uint8(from_source_input(rgb_x, model.source_preprocessor)))
-    rows = [image_row(r, pad=2) for r in rows]
-    gap = np.zeros((6, rows[0].shape[1], 3), np.uint8)
-    save_image(stack_rows(rows[:2] + [gap] + rows[2:]), out, scale)
-    return (f'rows: TR input, TR translation | TI input, TI translation, '
-            f'TI true {modality}')
+    target = cfg.train_dataloader.dataset.streams.target.get(
+        'modality', 'target')
+    labels = [
+        f'TR {target}\n(input)', 'TR translated\nto RGB',
+        f'TI {target}\n(input)', 'TI translated\nto RGB',
+        f'TI true\n{modality}'
+    ]
+    fig = labelled_image_grid(
+        rows,
+        labels,
+        title=f'TGMB translator T of {osp.basename(checkpoint)}: task-'
+        'relevant (TR) target images, then task-irrelevant (TI) pairs',
+        scale=scale)
+    save_figure(fig, out)
+    return ('rows: ' + ', '.join(label.replace('\n', ' ') for label in labels))

@@ -14,17 +14,20 @@ helpers here implement that once:
   JSON round-trip used to compare parameter records;
 * :func:`prepare_output_dir` / :func:`finish_output_dir` -- the
   ``meta.json`` + ``.generating.json`` marker protocol;
-* :func:`run_tasks` -- a process pool (or a plain loop) over tasks.
+* :func:`run_tasks` -- a process pool (or a plain loop) over tasks, with
+  mmengine's progress bar.
 """
 import json
 import multiprocessing
 import os
+import sys
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, Dict, Optional, Sequence
 
 import cv2
+from mmengine.utils import ProgressBar
 
 __all__ = [
     'PNG_PARAMS', 'stable_key', 'lookup', 'dump_json', 'normalise_json',
@@ -150,7 +153,8 @@ def _pool_context(fn: Callable) -> multiprocessing.context.BaseContext:
 
 def run_tasks(fn: Callable[[Any], None],
               tasks: Sequence[Any],
-              workers: Optional[int] = None) -> None:
+              workers: Optional[int] = None,
+              progress: bool = True) -> None:
     """Run ``fn`` on every task, in a process pool when worth it.
 
     Args:
@@ -158,12 +162,24 @@ def run_tasks(fn: Callable[[Any], None],
         tasks (Sequence): Its arguments, one per call.
         workers (int, optional): Processes; ``None`` uses up to 4 cores,
             ``0`` or ``1`` runs in this process.
+        progress (bool): Show mmengine's progress bar (tasks done, rate,
+            ETA) on stdout. Defaults to True.
     """
     n_proc = min(4, os.cpu_count() or 1) if workers is None else workers
+    bar = ProgressBar(len(tasks), file=sys.stdout) if progress else None
     if n_proc <= 1 or len(tasks) < 8:
-        for t in tasks:
-            fn(t)
-        return
-    with ProcessPoolExecutor(n_proc, _pool_context(fn), _worker_init) as pool:
-        for _ in pool.map(fn, tasks, chunksize=8):
-            pass
+        results = map(fn, tasks)
+        _drain(results, bar)
+    else:
+        with ProcessPoolExecutor(n_proc, _pool_context(fn),
+                                 _worker_init) as pool:
+            _drain(pool.map(fn, tasks, chunksize=8), bar)
+    if bar is not None:
+        sys.stdout.write('\n')
+        sys.stdout.flush()
+
+
+def _drain(results, bar: Optional[ProgressBar]) -> None:
+    for _ in results:
+        if bar is not None:
+            bar.update()

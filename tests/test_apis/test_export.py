@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from toy_parts import REPO_ROOT, run_checked
 
+from mmsocket.apis import resolve_config
 from mmsocket.apis.export import (build_mmpretrain, convert_torchvision_resnet,
                                   export_model, read_adapted_model,
                                   strip_checkpoint, to_mmpretrain)
@@ -97,11 +98,12 @@ def adapted(tmp_path_factory):
         config.write_text(f'''_base_ = [{base!r}]
 _src = {tiny_source()!r}
 model = dict(sources=[{sources}])
+data_root = {info['data_root']!r}
+num_classes = None
 test_dataloader = dict(num_workers=0, persistent_workers=False,
-                       dataset=dict(data_root={info['data_root']!r},
-                                    ann_file='annotations/kv1_tr.json'))
+                       dataset=dict(ann_file='annotations/kv1_tr.json'))
 ''')
-        cfg = Config.fromfile(str(config))
+        cfg = resolve_config(Config.fromfile(str(config)))
         torch.manual_seed(n)
         model = _perturbed(MODELS.build(cfg.model), n)
         with torch.no_grad():

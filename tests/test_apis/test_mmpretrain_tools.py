@@ -15,6 +15,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from toy_parts import REPO_ROOT, run_checked, subprocess_env
 
+from mmsocket.apis import resolve_config
 from mmsocket.registry import MODELS
 from tests.fixtures import write_tiny_dataset
 
@@ -50,16 +51,18 @@ def source(tmp_path_factory):
     base = osp.join(REPO_ROOT, 'configs/source/synthetic/kv1_rgb.py')
     root = info['data_root']
     config.write_text(f'''_base_ = [{base!r}]
-model = dict(
-    data_preprocessor=dict(num_classes={n}),
-    head=dict(num_classes={n}, loss=dict(num_classes={n})))
-train_dataloader = dict(num_workers=0, persistent_workers=False,
-                        dataset=dict(data_root={root!r}))
-val_dataloader = dict(num_workers=0, persistent_workers=False,
-                      dataset=dict(data_root={root!r}))
+num_classes = {n}
+data_root = {root!r}
+train_dataloader = dict(num_workers=0, persistent_workers=False)
+val_dataloader = dict(num_workers=0, persistent_workers=False)
 test_dataloader = val_dataloader
 ''')
-    cfg = Config.fromfile(str(config))
+    # mmpretrain's tools read a config as it is: they get the resolved one
+    # (what tools/misc/print_config.py --out writes and the Runner dumps
+    # into its work dir), with no ${setting} reference left.
+    cfg = resolve_config(Config.fromfile(str(config)))
+    config = tmp / 'source_resolved.py'
+    cfg.dump(str(config))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -2,12 +2,14 @@
 """Run / execute / execute_all: records, resume, failures, dependencies."""
 import json
 import os.path as osp
+import re
 
 import pytest
 from toy_parts import write_toy_config
 
 from mmsocket.apis import Run, execute, execute_all, read_result
 from mmsocket.apis import runs as runs_module
+from mmsocket.apis.runs import add_progress_bar, format_duration
 
 
 def _evaluate_weights_of(first: Run):
@@ -111,3 +113,46 @@ def test_build_config_order_and_missing_config(toy, tmp_path):
     assert cfg.train_dataloader.num_workers == 0
     with pytest.raises(FileNotFoundError, match='pip install -e'):
         Run('configs/no/such.py', str(tmp_path)).build_config()
+
+
+def test_quiet_runs_show_a_bar_and_the_time_left(toy, tmp_path, monkeypatch):
+    seen = []
+    real = runs_module.execute
+
+    def spy(run, **kwargs):
+        seen.append(kwargs.get('progress_bar'))
+        return real(run, **kwargs)
+
+    monkeypatch.setattr(runs_module, 'execute', spy)
+    runs = [Run(toy, str(tmp_path / n), label=n) for n in ('a', 'b')]
+    logs = []
+    execute_all(runs, log=logs.append)
+    assert seen == ['[1/2] a', '[2/2] b']
+    assert re.fullmatch(r'\[1/2\] a: .* \(\d+ s; 1 to go, about \d+ s\)',
+                        logs[1]), logs[1]
+    assert re.fullmatch(r'\[2/2\] b: .* \(\d+ s\)', logs[2]), logs[2]
+    # Full logs (verbose grids) have no bar.
+    seen.clear()
+    runs = [Run(toy, str(tmp_path / 'c'), label='c')]
+    execute_all(runs, log=logs.append, log_level='INFO')
+    assert seen == [None]
+
+
+def test_add_progress_bar_once_and_only_to_training(toy, tmp_path):
+    cfg = Run(toy, str(tmp_path)).build_config(progress_bar='[1/1] toy')
+    bars = [h for h in cfg.custom_hooks if h['type'] == 'ProgressBarHook']
+    assert bars == [
+        dict(type='ProgressBarHook', desc='[1/1] toy', keys=('loss', ))
+    ]
+    add_progress_bar(cfg, 'again')
+    assert len([h for h in cfg.custom_hooks
+                if h['type'] == 'ProgressBarHook']) == 1
+    cfg.train_dataloader = None  # an evaluation-only config
+    cfg.custom_hooks = []
+    add_progress_bar(cfg, 'test only')
+    assert cfg.custom_hooks == []
+
+
+def test_format_duration():
+    assert [format_duration(s) for s in (4, 89, 600, 5400, 9000)
+            ] == ['4 s', '89 s', '10 min', '1.5 h', '2.5 h']

@@ -57,18 +57,21 @@ def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     assert 0 <= tgkt.val_loop.run()['accuracy/top1'] <= 100
 
     out = tmp_path / 'grid.png'
-    subprocess.run([
+    proc = subprocess.run([
         sys.executable,
         osp.join(ROOT, 'tools/analysis/visualize_translation.py'),
         osp.join(ROOT, f'configs/tgmb/synthetic/{task}.py'),
         str(exported), '--out',
         str(out), '--num', '3', '--data-root', data_root, '--scale', '1'
     ],
-                   check=True,
-                   capture_output=True)
+                          check=True,
+                          capture_output=True,
+                          text=True)
     import mmcv
     grid = mmcv.imread(str(out))
     assert grid.shape[0] > 5 * 64  # five rows of 64 px images
+    assert ('rows: TR depth (input), TR translated to RGB, TI depth (input), '
+            'TI translated to RGB, TI true rgb') in proc.stdout
 
 
 def test_tgkt_config_names_a_missing_tgmb_checkpoint(

@@ -12,7 +12,8 @@ teacher column then). STUDENT_CKPT is an mmengine checkpoint of that
 config (``epoch_N.pth``) or an exported state dict. Rows are test images;
 columns: input, ground truth (if any), teacher, student, |student - GT|
 (or |student - teacher| without GT). Depth columns share one colour scale
-per row (turbo colour map, near = dark); the error column has its own.
+per row (turbo colour map, near = dark) with a colour bar in metres; the
+error column has its own.
 """
 import argparse
 
@@ -29,7 +30,10 @@ def parse_args():
     parser.add_argument('--out', default='depth_vis.png')
     parser.add_argument('--num', type=int, default=4, help='images (rows)')
     parser.add_argument(
-        '--scale', type=int, default=3, help='pixel upscaling of the PNG')
+        '--scale',
+        type=float,
+        default=3,
+        help='screen pixels per image pixel in the PNG')
     parser.add_argument(
         '--cfg-options',
         nargs='+',

@@ -1,10 +1,10 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""Show what a TGMB translator learned: a grid PNG.
+"""Show what a TGMB translator learned: a grid PNG with labelled rows.
 
-Top block, task-relevant target images: row 1 the target input (depth or
-NIR as the network sees it), row 2 its translation. Bottom block,
-task-irrelevant pairs: input, translation, and the true paired RGB image
-the translation was trained to reconstruct.
+Rows 1-2, task-relevant target images: the target input (depth or NIR as
+the network sees it) and its translation. Rows 3-5, task-irrelevant pairs:
+input, translation, and the true paired RGB image the translation was
+trained to reconstruct.
 
     python tools/analysis/visualize_translation.py \\
         configs/tgmb/synthetic/kv1_to_kv1.py \\
@@ -28,9 +28,9 @@ def parse_args():
         '--data-root', default=None, help='override the config\'s data root')
     parser.add_argument(
         '--scale',
-        type=int,
+        type=float,
         default=2,
-        help='pixel upscaling of the saved grid')
+        help='screen pixels per image pixel in the saved grid')
     return parser.parse_args()
 
 

@@ -3,6 +3,9 @@
 # Nesterov momentum, backbone at 0.1x, (1 + 10 t/T)^-0.75 decay per iteration,
 # validation on a 10 % split, best checkpoint kept and exported.
 optim_wrapper = dict(
+    # mmengine's constructor, logging one summary line instead of one per
+    # parameter (mmsocket/engine/optimizers).
+    constructor='QuietOptimWrapperConstructor',
     optimizer=dict(
         type='SGD', lr=1e-2, momentum=0.9, weight_decay=1e-3, nesterov=True),
     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)}))

@@ -3,6 +3,9 @@
 # docs/methods/tgmb_tgkt.md#optimiser-of-f_t-nesterov-or-plain-momentum):
 # same optimiser as source training, 15 epochs, the final model is kept.
 optim_wrapper = dict(
+    # mmengine's constructor, logging one summary line instead of one per
+    # parameter (mmsocket/engine/optimizers).
+    constructor='QuietOptimWrapperConstructor',
     optimizer=dict(
         type='SGD', lr=1e-2, momentum=0.9, weight_decay=1e-3, nesterov=True),
     paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)}))

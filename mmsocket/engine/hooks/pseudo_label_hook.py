@@ -6,6 +6,8 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
+from .pass_progress import LoggedPass
+from .pseudo_label_monitor import PseudoLabelMonitor
 from .utils import (build_stream_loader, check_pipeline_arg, require_interface,
                     unwrap)
 
@@ -19,6 +21,12 @@ class PseudoLabelHook(Hook):
     features are gathered, so every rank clusters the same full set, as
     one process would. A resumed run keeps the restored labels until the
     next refresh point.
+
+    Every refresh logs what it found (samples per pseudo-class, how many
+    labels changed, the mean max-probability, and the accuracy against an
+    evaluation set's labels when there is one) and warns when the
+    predictions or pseudo-labels collapse onto one class
+    (:class:`PseudoLabelMonitor`); the pass logs its progress.
 
     Args:
         dataloader (dict | DataLoader): The unshuffled pass over the
@@ -35,16 +43,23 @@ class PseudoLabelHook(Hook):
         interval (int): Refresh period. Defaults to 1.
         by_epoch (bool): Count ``interval`` in epochs (before each epoch)
             or in iterations (before each iteration). Defaults to True.
+        monitor (dict, optional): Arguments of
+            :class:`PseudoLabelMonitor` (``labels``,
+            ``collapse_threshold``); None logs nothing. Defaults to
+            ``dict()``.
     """
 
     priority = 'ABOVE_NORMAL'
 
-    def __init__(self,
-                 dataloader: Union[dict, DataLoader] = dict(batch_size=64),
-                 interval: int = 1,
-                 by_epoch: bool = True,
-                 stream: str = 'target',
-                 pipeline: Optional[Union[List[dict], str]] = None) -> None:
+    def __init__(
+        self,
+        dataloader: Union[dict, DataLoader] = dict(batch_size=64),
+        interval: int = 1,
+        by_epoch: bool = True,
+        stream: str = 'target',
+        pipeline: Optional[Union[List[dict], str]] = None,
+        monitor: Optional[dict] = dict()
+    ) -> None:
         if interval < 1:
             raise ValueError(f'interval must be >= 1, got {interval}')
         self.dataloader = dataloader
@@ -53,6 +68,8 @@ class PseudoLabelHook(Hook):
         self.stream = stream
         check_pipeline_arg(pipeline)
         self.pipeline = pipeline
+        self.monitor = PseudoLabelMonitor(
+            **monitor) if monitor is not None else None
         self._loader = None
 
     def before_train(self, runner) -> None:
@@ -77,12 +94,20 @@ class PseudoLabelHook(Hook):
                 'PseudoLabelHook: the clustering pass and the training '
                 f'stream {self.stream!r} must list the same samples in the '
                 'same order (labels are looked up by dataset index)')
+        if self.monitor is not None:
+            self.monitor.setup(
+                runner, dataset,
+                dataset.metainfo.get('classes') or model.classes)
 
     def _refresh(self, runner) -> None:
         model = unwrap(runner.model)
         if self._loader is None or not model.needs_pseudo_labels:
             return
-        model.refresh_pseudo_labels(self._loader)
+        loader = LoggedPass(self._loader, 'Pseudo-label pass',
+                            runner.logger.info)
+        probs = model.refresh_pseudo_labels(loader)
+        if self.monitor is not None:
+            self.monitor.update(runner, model, probs)
 
     def before_train_epoch(self, runner) -> None:
         if self.by_epoch and (runner.epoch % self.interval == 0
@@ -97,3 +122,11 @@ class PseudoLabelHook(Hook):
                 runner.iter % self.interval == 0
                 or not unwrap(runner.model).pseudo_labels_ready):
             self._refresh(runner)
+
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs=None) -> None:
+        if self.monitor is not None:
+            self.monitor.watch(outputs, runner.iter + 1)

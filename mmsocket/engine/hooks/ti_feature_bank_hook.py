@@ -6,6 +6,7 @@ from torch.utils.data import DataLoader
 
 from mmsocket.datasets import sample_ids
 from mmsocket.registry import HOOKS
+from .pass_progress import LoggedPass
 from .utils import (build_stream_loader, check_pipeline_arg, require_interface,
                     unwrap)
 
@@ -67,4 +68,5 @@ class TIFeatureBankHook(Hook):
                 'pairs in the same order')
         runner.logger.info('Extracting task-irrelevant source features of '
                            f'{len(loader.dataset)} pairs')
-        model.build_ti_bank(loader)
+        model.build_ti_bank(
+            LoggedPass(loader, 'TI feature-bank pass', runner.logger.info))

@@ -1,4 +1,5 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 from .multi_optim_wrapper_constructor import MultiOptimWrapperConstructor
+from .quiet_optim_wrapper_constructor import QuietOptimWrapperConstructor
 
-__all__ = ['MultiOptimWrapperConstructor']
+__all__ = ['MultiOptimWrapperConstructor', 'QuietOptimWrapperConstructor']

@@ -3,9 +3,10 @@
 import copy
 
 import torch.nn as nn
-from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapperDict
+from mmengine.optim import OptimWrapperDict
 
 from mmsocket.registry import OPTIM_WRAPPER_CONSTRUCTORS
+from .quiet_optim_wrapper_constructor import QuietOptimWrapperConstructor
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
@@ -16,7 +17,8 @@ class MultiOptimWrapperConstructor:
     discriminators) step each network with its own optimizer. mmengine's
     Runner needs a constructor for a dict of optimizer configs; this one
     runs mmengine's ``DefaultOptimWrapperConstructor`` on ``model.<key>``
-    for every key, so ``paramwise_cfg`` works per network as usual.
+    for every key, so ``paramwise_cfg`` works per network as usual (through
+    :class:`QuietOptimWrapperConstructor`: one log line per network).
 
     Args:
         optim_wrapper_cfg (dict): ``{attribute: optim_wrapper config}``.
@@ -46,6 +48,8 @@ class MultiOptimWrapperConstructor:
                     'names)')
             cfg = copy.deepcopy(cfg)
             paramwise = cfg.pop('paramwise_cfg', None)
-            wrappers[name] = DefaultOptimWrapperConstructor(cfg, paramwise)(
-                getattr(model, name))
+            constructor = QuietOptimWrapperConstructor(cfg, paramwise)
+            constructor.name = f'optim_wrapper.{name}'
+            constructor.prefix = f'{name}.'
+            wrappers[name] = constructor(getattr(model, name))
         return OptimWrapperDict(**wrappers)

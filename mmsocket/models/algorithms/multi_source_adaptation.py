@@ -223,8 +223,13 @@ class MultiSourceAdaptation(MultiSourceClassifier):
         self.ti_bank = feats.transpose(0,
                                        1).contiguous().to(self.ti_bank.device)
 
-    def refresh_pseudo_labels(self, dataloader) -> None:
-        """Cluster the whole target set with the current encoders."""
+    def refresh_pseudo_labels(self, dataloader) -> torch.Tensor:
+        """Cluster the whole target set with the current encoders.
+
+        Returns:
+            Tensor: (S, N, K) each source's softmax outputs of the pass, in
+            dataset order (``PseudoLabelHook``'s monitor reads them).
+        """
         total = len(dataloader.dataset)
         idx, feats, probs = self._extract(dataloader, self.data_preprocessor,
                                           True)
@@ -235,3 +240,4 @@ class MultiSourceAdaptation(MultiSourceClassifier):
         self.pl_centroids = centroids.to(device)
         self.pl_features = aug.to(device)
         self.pl_labelset = labelset.to(device)
+        return probs.transpose(0, 1)

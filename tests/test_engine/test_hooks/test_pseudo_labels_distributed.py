@@ -1,4 +1,5 @@
-"""Pseudo-labels clustered by 2 gloo ranks equal a single process's."""
+"""Pseudo-labels clustered by 2 gloo ranks, and the monitor's statistics of
+that refresh, equal a single process's."""
 import os
 import socket
 
@@ -10,6 +11,7 @@ from mmengine.dataset import DefaultSampler, pseudo_collate
 from torch.utils.data import DataLoader, Dataset
 
 from tests.test_models.test_algorithms.toy_socket import build_socket, stream
+from .test_pseudo_label_monitor import monitored
 
 N = 13  # odd: the distributed sampler pads one rank with a repeated index
 
@@ -58,6 +60,9 @@ def _worker(rank, world_size, port, out_dir):
             torch.save(
                 cluster(num_sources),
                 os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
+            torch.save(
+                monitored(build_socket(num_sources, seed=11)),
+                os.path.join(out_dir, f'monitor_{num_sources}_{rank}.pt'))
     finally:
         dist.destroy_process_group()
 
@@ -69,7 +74,7 @@ def _free_port():
 
 
 @pytest.mark.slow
-def test_two_ranks_give_the_single_process_labels(tmp_path):
+def test_two_ranks_give_the_single_process_labels_and_statistics(tmp_path):
     mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2)
     for num_sources in (1, 2):
         single = cluster(num_sources)
@@ -78,3 +83,8 @@ def test_two_ranks_give_the_single_process_labels(tmp_path):
             for key, value in single.items():
                 torch.testing.assert_close(
                     got[key], value, msg=f'rank {rank}: {key}')
+        # Every rank logs the statistics one process would.
+        single = monitored(build_socket(num_sources, seed=11))
+        for rank in range(2):
+            got = torch.load(tmp_path / f'monitor_{num_sources}_{rank}.pt')
+            assert got == pytest.approx(single), (num_sources, rank)
