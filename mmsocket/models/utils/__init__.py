@@ -2,6 +2,10 @@
 from .bn_stats import BNStatsRecorder
 from .cluster_pseudo_labeler import ClusterPseudoLabeler
 from .gather import gather_by_index
+from .global_batch import (GlobalBatchNorm1d, GlobalBatchNorm2d,
+                           GlobalBatchNorm3d, batch_mean, batch_sum,
+                           convert_global_batchnorm, global_batch,
+                           global_batch_active, global_moments)
 from .grad_accumulation import accumulates, backward_uncounted
 from .misc import add_prefix, freeze, match_size, temporarily_frozen
 from .object_mix import ObjectMix, object_mix_mask
@@ -14,5 +18,8 @@ __all__ = [
     'gather_by_index', 'SourceEncoder', 'SourceEncoders', 'SourceMixer',
     'SourceSet', 'PerSourceModules', 'build_preprocessors', 'build_sources',
     'build_source_classifier', 'mix', 'freeze', 'temporarily_frozen',
-    'add_prefix', 'match_size', 'accumulates', 'backward_uncounted'
+    'add_prefix', 'match_size', 'accumulates', 'backward_uncounted',
+    'GlobalBatchNorm1d', 'GlobalBatchNorm2d', 'GlobalBatchNorm3d',
+    'batch_mean', 'batch_sum', 'convert_global_batchnorm', 'global_batch',
+    'global_batch_active', 'global_moments'
 ]

@@ -40,7 +40,7 @@ class _ChannelMoments(torch.autograd.Function):
         return torch.addcmul(shift.view(shape), x, scale.view(shape))
 
 
-def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+def local_channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
     """Mean and biased variance of ``x`` per channel (dim 1), with autograd.
 
     Equal to ``torch.var_mean(x, dims, correction=0)`` (reversed) up to
@@ -51,6 +51,16 @@ def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
         var, mean = torch.var_mean(x, dim=dims, correction=0)
         return mean, var
     return _ChannelMoments.apply(x)
+
+
+def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+    """:func:`local_channel_moments`, over the global batch of all ranks
+    inside :func:`~mmsocket.models.utils.global_batch.global_batch`."""
+    from .global_batch import global_batch_active, global_moments
+    mean, var = local_channel_moments(x)
+    if global_batch_active():
+        mean, var, _ = global_moments(mean, var, x.numel() // x.shape[1])
+    return mean, var
 
 
 class BNStatsRecorder:
