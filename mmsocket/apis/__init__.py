@@ -22,7 +22,7 @@ from .quickstart_tgkt import TGKTQuickstart
 from .runner_args import (add_dump_results, build_runner, dataloader_defaults,
                           enable_amp, launched, merge_test_args,
                           merge_train_args, parse_test_args, parse_train_args,
-                          report_metrics, resolve_resume)
+                          report_metrics, resolve_resume, user_errors)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -38,8 +38,9 @@ __all__ = [
     'init_model', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
     'build_runner', 'dataloader_defaults', 'enable_amp', 'launched',
     'merge_test_args', 'merge_train_args', 'parse_test_args',
-    'parse_train_args', 'report_metrics', 'resolve_resume', 'Run', 'execute',
-    'execute_all', 'train_source', 'markdown_table', 'mean_std', 'per_seed',
-    'cell_values', 'render_table', 'TableSpec', 'is_test_only', 'plan_runs',
-    'run_dir', 'format_transfer_matrix', 'transfer_matrix', 'translation_grid'
+    'parse_train_args', 'report_metrics', 'resolve_resume', 'user_errors',
+    'Run', 'execute', 'execute_all', 'train_source', 'markdown_table',
+    'mean_std', 'per_seed', 'cell_values', 'render_table', 'TableSpec',
+    'is_test_only', 'plan_runs', 'run_dir', 'format_transfer_matrix',
+    'transfer_matrix', 'translation_grid'
 ]

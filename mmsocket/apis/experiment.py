@@ -19,6 +19,8 @@ from typing import Dict, Optional
 from mmengine.config import Config
 
 from ..utils.atomic_backend import atomic_write
+from ..utils.work_dir_lock import work_dir_lock
+from .runner_args import drop_disabled_hooks
 
 RESULT_FILE = 'result.json'
 
@@ -81,6 +83,7 @@ def prepare_config(cfg: Config,
     cfg.work_dir = work_dir
     cfg.log_level = log_level
     cfg.launcher = 'none'
+    drop_disabled_hooks(cfg)
     stem = osp.basename(osp.normpath(work_dir))
     cfg.experiment_name = f'{stem}_{time.strftime("%Y%m%d_%H%M%S")}_' \
                           f'{time.monotonic_ns() % 10**6}'
@@ -113,12 +116,17 @@ def prepare_config(cfg: Config,
 
 
 def run_config(cfg: Config) -> Dict[str, float]:
-    """Train (when the config trains) then test; return the test metrics."""
+    """Train (when the config trains) then test; return the test metrics.
+
+    The work dir stays locked throughout (one live run per work dir), and
+    is unlocked again when the run fails.
+    """
     from mmengine.runner import Runner
-    runner = Runner.from_cfg(cfg)
-    if cfg.get('train_dataloader'):
-        runner.train()
-    return dict(runner.test())
+    with work_dir_lock(cfg.work_dir):
+        runner = Runner.from_cfg(cfg)
+        if cfg.get('train_dataloader'):
+            runner.train()
+        return dict(runner.test())
 
 
 def read_result(work_dir: str) -> Optional[dict]:
