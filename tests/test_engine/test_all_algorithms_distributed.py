@@ -5,14 +5,13 @@ validation: the checkpoint holds the adapted weights under the keys a
 1-process model loads."""
 import json
 import os.path as osp
-import subprocess
 import sys
 import uuid
 
 import pytest
 import torch
 from mmengine.config import Config
-from toy_parts import REPO_ROOT, free_port, subprocess_env
+from toy_parts import REPO_ROOT, free_port, run_checked
 
 from mmsocket.apis import build_runner, merge_test_args, parse_test_args
 from tests.test_engine.fault_injection import assert_same_final_state, load
@@ -96,47 +95,36 @@ def test_every_algorithm_on_two_ranks(
         runs.append(dict(name=name, argv=[configs[name]]))
     # SOCKET again with global-batch statistics, and resumed from its
     # epoch-1 checkpoint on 2 ranks (per-rank RNG states).
-    work_dirs['socket_global'] = str(tmp_path / 'socket_global')
-    runs.append(
-        dict(
-            name='socket_global',
-            argv=[
-                configs['socket'], '--work-dir', work_dirs['socket_global'],
-                '--global-batch'
-            ]))
-    configs['socket_global'] = configs['socket']
-    work_dirs['socket_resumed'] = str(tmp_path / 'socket_resumed')
-    runs.append(
-        dict(
-            name='socket_resumed',
-            argv=[
-                configs['socket'], '--work-dir', work_dirs['socket_resumed'],
-                '--resume',
-                osp.join(work_dirs['socket'], 'epoch_1.pth')
-            ]))
+    extra = dict(
+        socket_global=['--global-batch'],
+        socket_resumed=[
+            '--resume',
+            osp.join(work_dirs['socket'], 'epoch_1.pth')
+        ])
+    for name, options in extra.items():
+        work_dirs[name] = str(tmp_path / name)
+        configs[name] = configs['socket']
+        runs.append(
+            dict(
+                name=name,
+                argv=[configs['socket'], '--work-dir', work_dirs[name]] +
+                options))
     spec = str(tmp_path / 'spec.json')
     out = str(tmp_path / 'final_val.json')
     with open(spec, 'w') as f:
         json.dump(dict(out=out, runs=runs), f)
 
-    proc = subprocess.run([
+    log = run_checked([
         sys.executable, '-m', 'torch.distributed.run', '--nnodes=1',
         '--nproc_per_node=2', '--master_addr=127.0.0.1',
         f'--master_port={free_port()}',
         osp.join(REPO_ROOT, 'tests', 'test_engine', 'dist_runs.py'), spec
     ],
-                          cwd=str(tmp_path),
-                          env=subprocess_env(),
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          text=True,
-                          timeout=1800)
-    with open(tmp_path / 'launch.log', 'w') as f:
-        f.write(proc.stdout)
-    assert proc.returncode == 0, proc.stdout[-5000:]
+                      cwd=str(tmp_path),
+                      timeout=1800)
     # No rank died at exit, and nothing loaded half.
     for bad in ('terminate called', 'missing keys', 'unexpected key'):
-        assert bad not in proc.stdout, bad
+        assert bad not in log, bad
     with open(out) as f:
         final_val = json.load(f)
 
