@@ -68,6 +68,20 @@ def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     import mmcv
     grid = mmcv.imread(str(out))
     assert grid.shape[0] > 5 * 64  # five rows of 64 px images
+    # A checkpoint without a translator (the source's) is refused, naming
+    # the missing keys, instead of drawing an untrained T.
+    refused = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools/analysis/visualize_translation.py'),
+        osp.join(ROOT, f'configs/tgmb/synthetic/{task}.py'), ckpt, '--out',
+        str(tmp_path / 'bad.png'), '--data-root', data_root
+    ],
+                             capture_output=True,
+                             text=True)
+    assert refused.returncode != 0
+    assert 'missing keys in source state_dict' in refused.stderr, \
+        refused.stderr[-2000:]
+    assert not (tmp_path / 'bad.png').exists()
 
 
 def test_tgkt_config_names_a_missing_tgmb_checkpoint(
