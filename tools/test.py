@@ -10,14 +10,17 @@ Examples::
 ``--show-dir`` saves the test images with their true and predicted class
 drawn on them (docs/visualization.md).
 
-The options and how they change the config are in
-``mmsocket/apis/runner_args.py`` (shared with ``tools/train.py``).
+The checkpoint loads strictly: weights that do not fit the config's model
+are an error, not a silently unadapted evaluation. The options and how they
+change the config are in ``mmsocket/apis/runner_args.py`` (shared with
+``tools/train.py``).
 """
 from mmengine.config import Config
 from mmengine.dist import is_main_process
 
 from mmsocket.apis import (build_runner, launched, merge_test_args,
-                           parse_test_args, preflight, report_metrics)
+                           parse_test_args, preflight, report_metrics,
+                           user_errors)
 
 
 def main(argv=None):
@@ -25,11 +28,15 @@ def main(argv=None):
     cfg = merge_test_args(Config.fromfile(args.config), args)
     # Missing data or checkpoints: the commands that make them, no traceback.
     preflight(cfg, 'test')
-    with launched(cfg, args.launcher):
-        runner = build_runner(cfg)
-        metrics = runner.test()
-        # Ask before the process group is gone (then every rank is 0).
-        is_main = is_main_process()
+    try:
+        with launched(cfg, args.launcher):
+            runner = build_runner(cfg)
+            metrics = runner.test()
+            # Ask before the process group is gone (then every rank is 0).
+            is_main = is_main_process()
+            del runner
+    except user_errors() as e:
+        raise SystemExit(f'error: {e}') from e
     if is_main:
         report_metrics(metrics, args)
     return metrics

@@ -12,7 +12,8 @@ The options and how they change the config are in
 from mmengine.config import Config
 
 from mmsocket.apis import (build_runner, launched, merge_train_args,
-                           parse_train_args, preflight)
+                           parse_train_args, preflight, user_errors)
+from mmsocket.utils import work_dir_lock
 
 
 def main(argv=None):
@@ -20,12 +21,17 @@ def main(argv=None):
     cfg = merge_train_args(Config.fromfile(args.config), args)
     # Missing data or checkpoints: the commands that make them, no traceback.
     preflight(cfg, 'train')
-    # The process group opens before the Runner: on CPU it is gloo and the
-    # DDP wrapper gets no CUDA device ids.
-    with launched(cfg, args.launcher):
-        runner = build_runner(cfg)
-        runner.train()
-    return runner
+    try:
+        # The process group opens before the Runner: on CPU it is gloo and
+        # the DDP wrapper gets no CUDA device ids. The work dir is locked
+        # before the Runner writes anything into it.
+        with launched(cfg, args.launcher), work_dir_lock(cfg.work_dir):
+            runner = build_runner(cfg)
+            runner.train()
+            # Nothing may hold the process group when it is destroyed.
+            del runner
+    except user_errors() as e:
+        raise SystemExit(f'error: {e}') from e
 
 
 if __name__ == '__main__':

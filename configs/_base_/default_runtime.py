@@ -20,6 +20,22 @@ default_hooks = dict(
         max_keep_ckpts=2,
         backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type='DistSamplerSeedHook'),
+    # Run safety (docs/reliability.md); each one is turned off with
+    # `--cfg-options default_hooks.<name>=None`.
+    # One live run per work dir (a killed run's lock does not block).
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    # The first non-finite loss or gradient stops the run; no checkpoint
+    # with non-finite tensors is written.
+    divergence_guard=dict(type='DivergenceGuardHook'),
+    # RNG and data-stream states in the checkpoints: --resume after a kill
+    # gives the uninterrupted run's weights bit for bit.
+    exact_resume=dict(type='ExactResumeHook'),
+    # The same checkpoint keys however the run was launched; evaluating or
+    # resuming a checkpoint that does not fit the model is an error.
+    checkpoint_keys=dict(type='CheckpointKeysHook'),
+    # Distributed: average the ranks' buffers (BN running statistics) after
+    # each epoch, so that the checkpoint is the model every rank validated.
+    sync_buffers=dict(type='SyncBuffersHook'),
 )
 
 env_cfg = dict(

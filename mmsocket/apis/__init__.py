@@ -34,7 +34,7 @@ from .runner_args import (add_dump_results, add_show_dir, build_runner,
                           dataloader_defaults, enable_amp, launched,
                           merge_test_args, merge_train_args, parse_test_args,
                           parse_train_args, preflight, report_metrics,
-                          resolve_resume)
+                          resolve_resume, user_errors)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -59,5 +59,5 @@ __all__ = [
     'plan_runs', 'run_dir', 'format_transfer_matrix', 'transfer_matrix',
     'translation_grid', 'linear_cka', 'confusion_matrix', 'feature_embedding',
     'format_modality_gap', 'modality_gap', 'load_prediction_dump',
-    'training_curves', 'add_show_dir'
+    'training_curves', 'add_show_dir', 'user_errors'
 ]

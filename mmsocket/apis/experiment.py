@@ -19,7 +19,9 @@ from typing import Dict, Optional
 from mmengine.config import Config
 
 from ..utils.atomic_backend import atomic_write
+from ..utils.work_dir_lock import work_dir_lock
 from .config_settings import merge_options, resolve_config
+from .runner_args import drop_disabled_hooks
 
 RESULT_FILE = 'result.json'
 
@@ -82,6 +84,7 @@ def prepare_config(cfg: Config,
     cfg.work_dir = work_dir
     cfg.log_level = log_level
     cfg.launcher = 'none'
+    drop_disabled_hooks(cfg)
     stem = osp.basename(osp.normpath(work_dir))
     cfg.experiment_name = f'{stem}_{time.strftime("%Y%m%d_%H%M%S")}_' \
                           f'{time.monotonic_ns() % 10**6}'
@@ -118,17 +121,20 @@ def run_config(cfg: Config) -> Dict[str, float]:
 
     The settings are resolved again (a no-op for a resolved config): a
     config built in code may still hold references. What the run reads is
-    checked first (:func:`.input_checks.check_inputs`).
+    checked first (:func:`.input_checks.check_inputs`). The work dir stays
+    locked throughout (one live run per work dir), and is unlocked again
+    when the run fails.
     """
     from mmengine.runner import Runner
 
     from .input_checks import check_inputs
     cfg = resolve_config(cfg)
     check_inputs(cfg, 'train' if cfg.get('train_dataloader') else 'test')
-    runner = Runner.from_cfg(cfg)
-    if cfg.get('train_dataloader'):
-        runner.train()
-    return dict(runner.test())
+    with work_dir_lock(cfg.work_dir):
+        runner = Runner.from_cfg(cfg)
+        if cfg.get('train_dataloader'):
+            runner.train()
+        return dict(runner.test())
 
 
 def read_result(work_dir: str) -> Optional[dict]:

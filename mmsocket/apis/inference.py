@@ -7,9 +7,10 @@ from typing import Optional, Tuple
 import torch
 import torch.nn as nn
 from mmengine.config import Config, ConfigDict
-from mmengine.runner import CheckpointLoader, load_checkpoint, load_state_dict
+from mmengine.runner import CheckpointLoader, load_state_dict
 
 from ..registry import MODELS
+from ..utils import map_wrapper_keys
 
 
 def init_model(model_cfg: dict,
@@ -33,22 +34,17 @@ def init_model(model_cfg: dict,
     model = MODELS.build(model_cfg)
     if checkpoint is None:
         return model.eval()
-    if prefix is None:
-        load_checkpoint(
-            model,
-            checkpoint,
-            map_location='cpu',
-            strict=strict,
-            logger='silent')
-        return model.eval()
     state = CheckpointLoader.load_checkpoint(
         checkpoint, map_location='cpu', logger='silent')
     state = state.get('state_dict', state)
-    if any(k.startswith(prefix) for k in state):
+    if prefix is not None and any(k.startswith(prefix) for k in state):
         state = {
             k[len(prefix):]: v
             for k, v in state.items() if k.startswith(prefix)
         }
+    # A distributed run's checkpoint from before the keys were made
+    # launch-independent ('encoders.module.*') loads too.
+    state, _ = map_wrapper_keys(state, model.state_dict().keys())
     load_state_dict(model, state, strict=strict, logger='silent')
     return model.eval()
 

@@ -16,13 +16,25 @@ from typing import Optional, Sequence
 from mmengine.config import Config, ConfigDict, DictAction
 from mmengine.logging import print_log
 
-from ..utils import (cleanup_distributed, default_work_dir,
+from ..utils import (DiskFullError, WorkDirInUseError, check_same_config,
+                     cleanup_distributed, default_work_dir,
                      find_latest_checkpoint, is_accelerator_available,
                      setup_distributed, unusable_checkpoints)
 from .config_settings import ConfigSettingsError, merge_options, resolve_config
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 OUT_EXTENSIONS = ('.json', '.yaml', '.yml', '.pkl', '.pickle')
+
+# The run-safety hooks of configs/_base_/default_runtime.py, by their
+# default_hooks names: the tools add the ones a config does not mention (a
+# config that sets one to None keeps it off).
+TRAIN_SAFETY_HOOKS = dict(
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    divergence_guard=dict(type='DivergenceGuardHook'),
+    exact_resume=dict(type='ExactResumeHook'),
+    checkpoint_keys=dict(type='CheckpointKeysHook'),
+    sync_buffers=dict(type='SyncBuffersHook'))
+TEST_SAFETY_HOOKS = dict(checkpoint_keys=dict(type='CheckpointKeysHook'))
 
 
 # ----------------------------------------------------------------- parsing
@@ -88,6 +100,12 @@ def parse_train_args(argv: Optional[Sequence[str]] = None):
         '--no-persistent-workers',
         action='store_true',
         help='disable persistent_workers in the dataloaders')
+    parser.add_argument(
+        '--global-batch',
+        action='store_true',
+        help='distributed: compute BatchNorm and the batch statistics of '
+        'the losses over all ranks (GlobalBatchHook), so a step on N ranks '
+        'equals the 1-process step on their N batches')
     _add_shared_args(
         parser, 'enable automatic-mixed-precision training (needs a GPU)')
     return _finish(parser, argv)
@@ -270,9 +288,42 @@ def dataloader_defaults(cfg: Config,
         cfg[key] = loader
 
 
+# The default hooks that mmengine's Runner itself registers (only these
+# may be None in `default_hooks` there).
+MMENGINE_DEFAULT_HOOKS = ('runtime_info', 'timer', 'sampler_seed', 'logger',
+                          'param_scheduler', 'checkpoint')
+
+
+def drop_disabled_hooks(cfg: Config) -> None:
+    """Remove the ``default_hooks`` a config set to None that mmengine does
+    not know (its Runner asserts on those): ``default_hooks.
+    divergence_guard=None`` turns the guard off."""
+    hooks = cfg.get('default_hooks', None)
+    if not hooks:
+        return
+    for name in [k for k, v in hooks.items() if v is None]:
+        if name not in MMENGINE_DEFAULT_HOOKS:
+            hooks.pop(name)
+
+
+def add_safety_hooks(cfg: Config, hooks: dict) -> None:
+    """Add each of ``hooks`` to ``cfg.default_hooks`` unless the config
+    names it (a config's ``None`` keeps it off), then drop the disabled
+    ones."""
+    if cfg.get('default_hooks', None) is None:
+        cfg.default_hooks = ConfigDict()
+    for name, hook in hooks.items():
+        if name not in cfg.default_hooks:
+            cfg.default_hooks[name] = ConfigDict(hook)
+    drop_disabled_hooks(cfg)
+
+
 def merge_train_args(cfg: Config, args) -> Config:
     """Merge the options of :func:`parse_train_args` into ``cfg``."""
     _merge_common(cfg, args)
+    add_safety_hooks(cfg, TRAIN_SAFETY_HOOKS)
+    if getattr(args, 'global_batch', False):
+        cfg.default_hooks.global_batch = ConfigDict(type='GlobalBatchHook')
     if args.no_validate:
         cfg.val_cfg = None
         cfg.val_dataloader = None
@@ -329,6 +380,7 @@ def add_show_dir(cfg: Config, show_dir: str, interval: int = 1) -> None:
 def merge_test_args(cfg: Config, args) -> Config:
     """Merge the options of :func:`parse_test_args` into ``cfg``."""
     _merge_common(cfg, args)
+    add_safety_hooks(cfg, TEST_SAFETY_HOOKS)
     if args.checkpoint is not None:
         cfg.load_from = args.checkpoint
     if not cfg.get('load_from'):
@@ -364,12 +416,25 @@ def build_runner(cfg: Config):
 def launched(cfg: Config, launcher: str):
     """Open the process group of ``launcher`` for the body (before the
     Runner: on CPU it is a gloo group and the DDP wrapper gets no CUDA
-    device ids), and close it after, even on an error."""
+    device ids), check that every rank got the same config, and close the
+    group after a clean exit. After an error it is left to the launcher,
+    which stops the other ranks (waiting for them here could hang)."""
     initialized = setup_distributed(cfg, launcher)
+    clean = False
     try:
+        check_same_config(cfg)
         yield
+        clean = True
     finally:
-        cleanup_distributed(initialized)
+        cleanup_distributed(initialized, clean)
+
+
+def user_errors() -> tuple:
+    """Errors a tool reports as one message instead of a traceback: they
+    say what went wrong and what to do."""
+    from ..engine.hooks import CheckpointMismatchError, DivergenceError
+    return (WorkDirInUseError, DivergenceError, CheckpointMismatchError,
+            DiskFullError)
 
 
 def report_metrics(metrics: dict, args) -> None:

@@ -62,7 +62,11 @@ def translation_grid(config: str,
                          'give the TGMB config of the task')
     for src in cfg.model.sources:
         src.checkpoint = None  # only T and the preprocessors are needed
-    model = init_model(cfg.model, checkpoint, strict=False)
+    model = init_model(cfg.model)
+    # T alone, strictly: a checkpoint without (or with another) translator
+    # is an error, not a grid drawn by an untrained T.
+    model.translator = init_model(
+        cfg.model.translator, checkpoint, prefix='translator.')
 
     def translate(batch):
         x = model.data_preprocessor(batch, False)['inputs']

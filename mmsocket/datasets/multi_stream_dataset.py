@@ -12,8 +12,11 @@ from typing import Dict, Optional, Union
 import numpy as np
 import torch.utils.data
 from mmengine.dataset import BaseDataset
+from mmengine.dist import get_rank
 
 from mmsocket.registry import DATASETS
+
+_BIT_GENERATORS = ('PCG64', 'PCG64DXSM', 'MT19937', 'Philox', 'SFC64')
 
 
 @DATASETS.register_module()
@@ -28,8 +31,12 @@ class MultiStreamDataset:
     worker keeps its own sequence, seeded by the per-epoch seed PyTorch
     gives each worker (mmengine's ``worker_init_fn`` re-seeds NumPy
     identically every epoch, which would replay the same draws when
-    workers are not persistent); in the main process the sequence is
-    seeded from NumPy's global state, which the Runner seeds.
+    workers are not persistent), or by :meth:`reseed` (what
+    :class:`~mmsocket.utils.EpochSeededWorkers` calls at each epoch); in
+    the main process the sequence is seeded from NumPy's global state,
+    which the Runner seeds, and each rank of a distributed run walks its
+    own stream. :meth:`state_dict` / :meth:`load_state_dict` save and
+    restore the main process's sequence, so a resumed run continues it.
 
     Args:
         streams (dict): Name to dataset (or its config). A stream set to
@@ -118,17 +125,51 @@ class MultiStreamDataset:
     def __len__(self) -> int:
         return len(self.streams[self.primary])
 
+    def _new_rng(self) -> np.random.Generator:
+        info = torch.utils.data.get_worker_info()
+        if info is not None:
+            return np.random.default_rng(info.seed)
+        # Every rank seeds NumPy alike; rank r jumps its stream ahead by
+        # r * 2**127 draws, so ranks draw different TI samples (rank 0, and
+        # a single process, draw exactly as default_rng(seed) would).
+        bits = np.random.PCG64(np.random.randint(2**31))
+        return np.random.Generator(bits.jumped(get_rank()))
+
     def _next_index(self, name: str) -> int:
         order = self._orders.get(name)
         if not order:
             if self._rng is None:
-                info = torch.utils.data.get_worker_info()
-                seed = info.seed if info is not None else \
-                    np.random.randint(2**31)
-                self._rng = np.random.default_rng(seed)
+                self._rng = self._new_rng()
             order = self._rng.permutation(len(self.streams[name])).tolist()
             self._orders[name] = order
         return order.pop()
+
+    def reseed(self, seed: int) -> None:
+        """Start the secondary streams' sequences afresh from ``seed``."""
+        self._rng = np.random.default_rng(seed)
+        self._orders = {}
+
+    def state_dict(self) -> dict:
+        """Where the secondary streams' sequences stand (plain data)."""
+        return dict(
+            rng=None if self._rng is None else self._rng.bit_generator.state,
+            orders={
+                k: list(v)
+                for k, v in self._orders.items()
+            })
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue the sequences saved by :meth:`state_dict`."""
+        self._orders = {k: list(v) for k, v in state['orders'].items()}
+        self._rng = None
+        if state['rng'] is not None:
+            name = state['rng']['bit_generator']
+            if name not in _BIT_GENERATORS:
+                raise ValueError(f'unknown bit generator {name!r} in the '
+                                 'saved TI stream state')
+            bits = getattr(np.random, name)()
+            bits.state = state['rng']
+            self._rng = np.random.Generator(bits)
 
     def __getitem__(self, idx: int) -> dict:
         out = {self.primary: self.streams[self.primary][idx]}

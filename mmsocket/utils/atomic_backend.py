@@ -13,17 +13,30 @@ Select it for checkpoints with::
         checkpoint=dict(type='CheckpointHook', interval=1,
                         backend_args=dict(backend='atomic_local')))
 """
+import errno
 import os
 import os.path as osp
+import re
 import uuid
 from pathlib import Path
-from typing import Union
+from typing import List, Union
 
 from mmengine.fileio import LocalBackend, register_backend
 
-__all__ = ['AtomicLocalBackend', 'atomic_write']
+__all__ = [
+    'AtomicLocalBackend', 'DiskFullError', 'atomic_write', 'remove_leftovers'
+]
 
 TMP_SUFFIX = '.tmp'
+# ``.<name>.<uuid4 hex>.tmp``: what :func:`atomic_write` leaves when killed.
+_TMP_NAME = re.compile(r'^\..+\.[0-9a-f]{32}' + re.escape(TMP_SUFFIX) + '$')
+
+
+class DiskFullError(OSError):
+    """The device filled up during a write; the previous file is intact."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 def _fsync_dir(dirname: str) -> None:
@@ -71,14 +84,41 @@ def atomic_write(data: Union[bytes, str],
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_path, filepath)
-    except BaseException:
+    except BaseException as e:
         # BaseException: also clean up on KeyboardInterrupt/SystemExit.
         try:
             os.remove(tmp_path)
         except OSError:
             pass
+        if isinstance(e, OSError) and e.errno == errno.ENOSPC:
+            raise DiskFullError(
+                e.errno, f'No space left on the device while writing '
+                f'{filepath}; the file there before (if any) is intact. '
+                'Free some space (or move the work dir) and resume with '
+                '--resume.') from e
         raise
     _fsync_dir(dirname)
+
+
+def remove_leftovers(directory: str) -> List[str]:
+    """Delete the temp files that killed :func:`atomic_write` calls left in
+    ``directory`` (not recursive) and return their paths.
+
+    Call it only while no live process writes there (e.g. holding the
+    directory's run lock): a live write's temp file looks the same.
+    """
+    if not osp.isdir(directory):
+        return []
+    removed = []
+    for name in sorted(os.listdir(directory)):
+        path = osp.join(directory, name)
+        if _TMP_NAME.match(name) and osp.isfile(path):
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                continue
+            removed.append(path)
+    return removed
 
 
 class AtomicLocalBackend(LocalBackend):

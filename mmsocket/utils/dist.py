@@ -16,6 +16,9 @@ which DDP rejects for a CPU module. On a CPU-only machine
 With an accelerator it changes nothing: mmengine's usual (nccl) path runs.
 """
 import datetime
+import gc
+import hashlib
+import json
 import logging
 import os
 import subprocess
@@ -30,7 +33,7 @@ from torch.nn.parallel import DistributedDataParallel
 
 __all__ = [
     'is_accelerator_available', 'init_cpu_dist', 'cpu_model_wrapper_cfg',
-    'setup_distributed', 'cleanup_distributed'
+    'setup_distributed', 'cleanup_distributed', 'check_same_config'
 ]
 
 
@@ -187,11 +190,69 @@ def setup_distributed(cfg: Config, launcher: str) -> bool:
     return True
 
 
-def cleanup_distributed(initialized: bool) -> None:
-    """Destroy the process group if :func:`setup_distributed` created it."""
-    if initialized and torch_dist.is_initialized():
-        # Let every rank finish its last collective first: a rank that tears
-        # the group down while a peer still uses it aborts that peer
-        # ("terminate called without an active exception").
-        torch_dist.barrier()
-        torch_dist.destroy_process_group()
+def _config_items(cfg: Config) -> dict:
+    from .config_diff import flatten_config
+    return {k: repr(v) for k, v in flatten_config(cfg.to_dict()).items()}
+
+
+def check_same_config(cfg: Config) -> None:
+    """Refuse a distributed run whose ranks were given different configs.
+
+    Every rank of a job must train the same model the same way; a rank
+    started with another config (a multi-node job with another checkout or
+    other ``--cfg-options`` on one node) would otherwise train silently in
+    lockstep with the others on different settings. Call on every rank
+    after the process group is up; a no-op in one process.
+
+    Raises:
+        RuntimeError: On every rank, naming the ranks and settings that
+            differ from rank 0's.
+    """
+    if not (torch_dist.is_available() and torch_dist.is_initialized()):
+        return
+    world_size = torch_dist.get_world_size()
+    if world_size == 1:
+        return
+    items = _config_items(cfg)
+    digest = hashlib.sha256(json.dumps(items,
+                                       sort_keys=True).encode()).hexdigest()
+    digests = [None] * world_size
+    torch_dist.all_gather_object(digests, digest)
+    if len(set(digests)) == 1:
+        return
+    configs = [None] * world_size
+    torch_dist.all_gather_object(configs, items)
+    reference = configs[0]
+    lines = []
+    for rank, other in enumerate(configs[1:], start=1):
+        keys = sorted(
+            k for k in set(reference) | set(other)
+            if reference.get(k) != other.get(k))
+        if keys:
+            shown = ', '.join(f'{k.rstrip(".")}={other.get(k, "<unset>")} '
+                              f'(rank 0: {reference.get(k, "<unset>")})'
+                              for k in keys[:5])
+            lines.append(f'rank {rank}: {shown}')
+    raise RuntimeError(
+        'The ranks of this distributed run were given different configs: ' +
+        '; '.join(lines) + '. Start every rank with the same config file '
+        'and options.')
+
+
+def cleanup_distributed(initialized: bool, clean_exit: bool = True) -> None:
+    """Destroy the process group if :func:`setup_distributed` created it.
+
+    On a clean exit every rank first drops what still references the group
+    (DDP reducers of finished runners) and waits for the others, then the
+    group is destroyed. After an error nothing is waited for: the peers may
+    be inside another collective, which a barrier here would be matched
+    with; the launcher stops them.
+    """
+    if not (initialized and clean_exit and torch_dist.is_initialized()):
+        return
+    gc.collect()
+    # Let every rank finish its last collective first: a rank that tears
+    # the group down while a peer still uses it aborts that peer
+    # ("terminate called without an active exception").
+    torch_dist.barrier()
+    torch_dist.destroy_process_group()

@@ -54,6 +54,21 @@ def test_init_model_prefix_and_plain(tmp_path):
     init_model(TOY, str(ckpt), strict=False)
 
 
+def test_init_model_maps_a_distributed_runs_keys(tmp_path):
+    """A checkpoint saved under a DDP wrapper before keys were made
+    launch-independent ('net.module.0.weight') loads, strictly."""
+    weights = _weights(3)
+    ckpt = tmp_path / 'ddp.pth'
+    torch.save(
+        dict(state_dict={
+            k.replace('net.', 'net.module.', 1): v
+            for k, v in weights.items()
+        }), ckpt)
+    model = init_model(TOY, str(ckpt))
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, weights[k]), k
+
+
 def test_labelled_image_grid_names_rows_and_columns(tmp_path):
     a = np.full((8, 10, 3), 10, np.uint8)
     fig = labelled_image_grid([[a, a], [a]], ['row one', 'row two'],

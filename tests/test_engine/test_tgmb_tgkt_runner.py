@@ -9,8 +9,6 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmsocket.registry import MODELS
-from .dist_launch import dist_train
 from .test_socket_runner import ROOT, source_ckpt, tiny  # noqa: F401
 
 
@@ -72,6 +70,20 @@ def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     assert grid.shape[0] > 5 * 64  # five rows of 64 px images
     assert ('rows: TR depth (input), TR translated to RGB, TI depth (input), '
             'TI translated to RGB, TI true rgb') in proc.stdout
+    # A checkpoint without a translator (the source's) is refused, naming
+    # the missing keys, instead of drawing an untrained T.
+    refused = subprocess.run([
+        sys.executable,
+        osp.join(ROOT, 'tools/analysis/visualize_translation.py'),
+        osp.join(ROOT, f'configs/tgmb/synthetic/{task}.py'), ckpt, '--out',
+        str(tmp_path / 'bad.png'), '--data-root', data_root
+    ],
+                             capture_output=True,
+                             text=True)
+    assert refused.returncode != 0
+    assert 'missing keys in source state_dict' in refused.stderr, \
+        refused.stderr[-2000:]
+    assert not (tmp_path / 'bad.png').exists()
 
 
 def test_tgkt_config_names_a_missing_tgmb_checkpoint(
@@ -83,52 +95,3 @@ def test_tgkt_config_names_a_missing_tgmb_checkpoint(
     cfg.model.translator_checkpoint = str(tmp_path / 'nothing.pth')
     with pytest.raises(FileNotFoundError, match='nothing.pth'):
         Runner.from_cfg(cfg)
-
-
-def last_checkpoint(work_dir):
-    return torch.load(
-        osp.join(work_dir, 'epoch_2.pth'),
-        map_location='cpu',
-        weights_only=True)
-
-
-def dist_stage_cfg(method, source, work_dir):
-    """Two sources (so zeta trains and is DDP-wrapped), 2 epochs."""
-    data_root, ckpt, num_classes = source
-    cfg = stage_cfg(method, 'kv1+kv2_to_kv1', data_root, ckpt, num_classes,
-                    work_dir)
-    cfg.train_cfg.update(max_epochs=2, val_interval=2)
-    return cfg
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
-    torch.cuda.is_available(), reason='checks the CPU (gloo) path')
-def test_tgmb_trains_on_two_cpu_ranks(source_ckpt, tmp_path):  # noqa: F811
-    """tools/dist_train.sh with MMSeparateDistributedDataParallel, which
-    wraps T, each discriminator set and zeta in a DDP of its own."""
-    cfg = dist_stage_cfg('tgmb', source_ckpt, str(tmp_path / 'work'))
-    log = dist_train(cfg, str(tmp_path / 'tgmb.py'))
-    # 12 TR samples, 4 per rank and step, 2 ranks: 1 iteration per epoch
-    assert last_checkpoint(cfg.work_dir)['meta']['iter'] == 2
-    assert 'accuracy/source_1' in log
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(
-    torch.cuda.is_available(), reason='checks the CPU (gloo) path')
-def test_tgkt_trains_on_two_cpu_ranks(source_ckpt, tmp_path):  # noqa: F811
-    """As SOCKET: encoders and zeta DDP-wrapped, first backward under
-    no_sync; the frozen teacher and T are not wrapped."""
-    # T from a one-process TGMB checkpoint.
-    translator = str(tmp_path / 'tgmb.pth')
-    tgmb = dist_stage_cfg('tgmb', source_ckpt, str(tmp_path / 'tgmb'))
-    torch.save(
-        dict(state_dict=MODELS.build(tgmb.model).state_dict()), translator)
-    cfg = dist_stage_cfg('tgkt', source_ckpt, str(tmp_path / 'work'))
-    cfg.model.translator_checkpoint = translator
-    log = dist_train(cfg, str(tmp_path / 'tgkt.py'))
-    saved = last_checkpoint(cfg.work_dir)
-    assert saved['meta']['iter'] == 2
-    assert saved['state_dict']['ti_bank'].shape[0] == 2
-    assert 'accuracy/source_1' in log

@@ -11,7 +11,7 @@ from mmengine.runner import Runner
 from toy_parts import write_toy_config
 
 from mmsocket.utils import (AtomicLocalBackend, atomic_backend, atomic_write,
-                            find_latest_checkpoint)
+                            find_latest_checkpoint, remove_leftovers)
 
 
 def test_backend_is_registered_and_selected_by_backend_args(tmp_path):
@@ -138,3 +138,38 @@ def test_checkpoint_hook_save_failure_keeps_previous(tmp_path, monkeypatch):
 def test_registered_by_name():
     from mmengine.fileio.backends.registry_utils import backends
     assert backends['atomic_local'] is AtomicLocalBackend
+
+
+def test_leftovers_of_killed_writes_are_removed_and_nothing_else(tmp_path):
+    keep = [
+        'epoch_1.pth', 'last_checkpoint', '.notes.tmp', 'x.pth.tmp',
+        '.epoch_2.pth.' + 'a' * 31 + '.tmp', '.run.lock'
+    ]
+    leftovers = [
+        '.epoch_2.pth.' + uuid.uuid4().hex + '.tmp',
+        '.last_checkpoint.' + uuid.uuid4().hex + '.tmp'
+    ]
+    for name in keep + leftovers:
+        (tmp_path / name).write_bytes(b'x')
+    (tmp_path / 'sub').mkdir()
+    (tmp_path / 'sub' / leftovers[0]).write_bytes(b'x')  # not recursive
+    removed = remove_leftovers(str(tmp_path))
+    assert sorted(removed) == sorted(str(tmp_path / n) for n in leftovers)
+    assert sorted(os.listdir(tmp_path)) == sorted(keep + ['sub'])
+    assert remove_leftovers(str(tmp_path / 'missing')) == []
+
+
+def test_disk_full_says_what_is_safe_and_what_to_do(tmp_path, monkeypatch):
+    target = tmp_path / 'epoch_1.pth'
+    atomic_write(b'old', target)
+
+    def full(fd):
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(atomic_backend.os, 'fsync', full)
+    with pytest.raises(OSError) as error:
+        atomic_write(b'new', target)
+    assert error.value.errno == 28
+    assert str(target) in str(error.value)
+    assert 'is intact' in str(error.value) and '--resume' in str(error.value)
+    assert target.read_bytes() == b'old'

@@ -8,6 +8,7 @@ from mmengine.config import Config
 from toy_parts import free_port, write_toy_config
 
 from mmsocket.utils import dist as dist_utils
+from tests.gloo_ranks import on_gloo_ranks
 
 
 def _cfg(tmp_path, kind='single', extra=''):
@@ -110,3 +111,28 @@ def test_slurm_env_translation(monkeypatch):
 def test_invalid_launcher():
     with pytest.raises(ValueError, match='Invalid launcher'):
         dist_utils.init_cpu_dist('ssh')
+
+
+def _check(rank, lrs):
+    cfg = Config(
+        dict(
+            model=dict(type='SOCKET'),
+            optim_wrapper=dict(optimizer=dict(type='SGD', lr=lrs[rank]))))
+    try:
+        dist_utils.check_same_config(cfg)
+    except RuntimeError as e:
+        return str(e)
+    return 'same'
+
+
+@pytest.mark.parametrize('lrs', [(0.1, 0.1), (0.1, 0.5)])
+def test_ranks_with_different_configs_stop_together(lrs):
+    """A 2-rank job whose rank 1 got another config (another checkout or
+    other --cfg-options on one node) is refused on both ranks."""
+    answers = on_gloo_ranks(_check, lrs)
+    if lrs[0] == lrs[1]:
+        assert answers == ['same', 'same']
+    else:
+        assert answers[0] == answers[1]
+        assert 'rank 1: optim_wrapper.optimizer.lr=0.5 (rank 0: 0.1)' in \
+            answers[0]

@@ -12,6 +12,10 @@ generator_optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='Adam', lr=1e-4, weight_decay=1e-4))
 param_scheduler = dict(type='StepLR', step_size=5, gamma=0.5, by_epoch=True)
+# The distillers step each network with its own optimizer in their own
+# train_step: under DDP each trained network is wrapped on its own (the
+# frozen teacher is not wrapped).
+model_wrapper_cfg = dict(type='MMSeparateDistributedDataParallel')
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=20, val_interval=5)
 val_cfg = dict()
 test_cfg = dict()

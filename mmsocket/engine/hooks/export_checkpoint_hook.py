@@ -1,6 +1,6 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 import copy
-import os
+import io
 import os.path as osp
 from typing import Optional
 
@@ -9,6 +9,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 
 from mmsocket.registry import HOOKS
+from mmsocket.utils import atomic_write
 from .utils import unwrap
 
 
@@ -20,7 +21,9 @@ class ExportCheckpointHook(Hook):
     configs name the checkpoint by path; mmengine's best-checkpoint names
     carry the epoch, so this hook publishes ``<work_dir>/<filename>``: the
     weights alone plus ``meta.dataset_meta`` (the class list the transfer
-    configs check), no optimizer state. Written atomically.
+    configs check), no optimizer state. Written atomically. The best
+    weights so far ride along in the run's checkpoints, so a resumed run
+    exports what the uninterrupted one would.
 
     Args:
         filename (str): Output name in the work dir. Defaults to
@@ -69,6 +72,20 @@ class ExportCheckpointHook(Hook):
                 iter=runner.iter,
                 metric={self.save_best: value})
 
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        if self._best_state is not None:
+            checkpoint['export_best'] = dict(
+                value=self._best,
+                meta=copy.deepcopy(self._best_meta),
+                state_dict=self._best_state)
+
+    def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
+        best = checkpoint.get('export_best')
+        if best is not None and getattr(runner, '_resume', False):
+            self._best = best['value']
+            self._best_meta = dict(best['meta'])
+            self._best_state = dict(best['state_dict'])
+
     def after_train(self, runner) -> None:
         if not is_main_process():
             return
@@ -83,9 +100,9 @@ class ExportCheckpointHook(Hook):
             runner.train_dataloader.dataset.metainfo)
         meta['experiment_name'] = runner.experiment_name
         path = osp.join(runner.work_dir, self.filename)
-        tmp = f'{path}.tmp.{os.getpid()}'
-        torch.save(dict(meta=meta, state_dict=state), tmp)
-        os.replace(tmp, path)
+        buffer = io.BytesIO()
+        torch.save(dict(meta=meta, state_dict=state), buffer)
+        atomic_write(buffer.getvalue(), path)
         runner.logger.info(
             f'Exported {"best" if self._best_state else "final"}'
             f' weights to {path}')

@@ -5,7 +5,7 @@ from typing import List, Optional
 
 import torch
 import torch.nn as nn
-from mmengine.model import BaseModel
+from mmengine.model import BaseModel, is_model_wrapper
 from mmengine.optim import OptimWrapperDict
 from mmengine.runner import load_checkpoint
 from mmengine.structures import BaseDataElement
@@ -65,10 +65,12 @@ class DepthDistillerBase(BaseModel):
         self.generator = MODELS.build(generator) if generator else None
 
     def init_weights(self) -> None:
-        # Never re-initialise the teacher (it holds the loaded weights).
-        self.student.init_weights()
-        if self.generator is not None:
-            self.generator.init_weights()
+        # Never re-initialise the teacher (it holds the loaded weights). The
+        # Runner calls this after MMSeparateDistributedDataParallel may have
+        # put each trained network in a DDP wrapper of its own.
+        for net in (self.student, self.generator):
+            if net is not None:
+                (net.module if is_model_wrapper(net) else net).init_weights()
 
     def train(self, mode: bool = True):
         super().train(mode)

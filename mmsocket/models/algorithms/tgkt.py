@@ -13,6 +13,7 @@ import torch
 from mmengine.runner import CheckpointLoader
 
 from mmsocket.registry import MODELS
+from mmsocket.utils.state_dict_keys import map_wrapper_keys
 from ..translators import to_source_input
 from ..utils import freeze, mix
 from .multi_source_adaptation import MultiSourceAdaptation
@@ -112,6 +113,11 @@ class TGKT(MultiSourceAdaptation):
             path, map_location='cpu', logger='silent')
         state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else {}
         prefix = 'translator.'
+        # A TGMB checkpoint written by a distributed run before keys were
+        # made launch-independent says translator.module.*, mixer.module.*.
+        state, _ = map_wrapper_keys(
+            state, [prefix + k
+                    for k in self.translator.state_dict()] + ['mixer.weight'])
         weights = {
             k[len(prefix):]: v
             for k, v in state.items() if k.startswith(prefix)

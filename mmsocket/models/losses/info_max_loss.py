@@ -5,6 +5,7 @@ import torch.nn as nn
 from torch import Tensor
 
 from mmsocket.registry import MODELS
+from ..utils.global_batch import batch_mean
 
 
 def info_max_terms(logits: Tensor, eps: float = 1e-5) -> Tuple[Tensor, Tensor]:
@@ -32,7 +33,8 @@ def info_max_terms(logits: Tensor, eps: float = 1e-5) -> Tuple[Tensor, Tensor]:
                          f'got {tuple(logits.shape)}')
     prob = logits.softmax(dim=1)
     ent = -(prob * (prob + eps).log()).sum(dim=1).mean()
-    mean_prob = prob.mean(dim=0)
+    # The batch mean is the global batch's under DDP with global_batch().
+    mean_prob = batch_mean(prob, dim=0)
     div = -(mean_prob * (mean_prob + eps).log()).sum()
     return ent, div
 

@@ -6,6 +6,7 @@ import torch.nn as nn
 from torch import Tensor
 
 from mmsocket.registry import MODELS
+from ..utils.global_batch import batch_mean, batch_sum, global_batch_active
 
 _MODES = ('code', 'paper', 'batch_mean')
 
@@ -86,6 +87,16 @@ def ti_feature_loss(feats: Sequence[Tensor],
         psi.detach().to(device=f.device, dtype=f.dtype) - f
         for f, psi in zip(feats, bank)
     ]
+    if global_batch_active():
+        # Under DDP with global_batch(): the norm / sum / mean over the
+        # union of the ranks' batches.
+        if mode == 'code':
+            weighted = sum(zeta[j] * d for j, d in enumerate(diffs))
+            return batch_sum(weighted.pow(2).sum(1)).sqrt()
+        per_sample = sum(
+            (zeta[j] * d).pow(2).sum(1) for j, d in enumerate(diffs))
+        return batch_mean(per_sample) if mode == 'batch_mean' \
+            else batch_sum(per_sample)
     if mode == 'code':
         weighted = sum(zeta[j] * d for j, d in enumerate(diffs))
         return torch.linalg.vector_norm(weighted)

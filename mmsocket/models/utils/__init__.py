@@ -2,6 +2,10 @@
 from .bn_stats import BNStatsRecorder, NoBatchNormError
 from .cluster_pseudo_labeler import ClusterPseudoLabeler
 from .gather import gather_by_index
+from .global_batch import (GlobalBatchNorm1d, GlobalBatchNorm2d,
+                           GlobalBatchNorm3d, batch_mean, batch_sum,
+                           convert_global_batchnorm, global_batch,
+                           global_batch_active, global_moments)
 from .grad_accumulation import accumulates, backward_uncounted
 from .misc import add_prefix, freeze, match_size, temporarily_frozen
 from .object_mix import ObjectMix, object_mix_mask
@@ -19,5 +23,8 @@ __all__ = [
     'build_preprocessors', 'build_sources', 'build_source_classifier', 'mix',
     'freeze', 'temporarily_frozen', 'add_prefix', 'match_size', 'accumulates',
     'backward_uncounted', 'read_source_checkpoint',
-    'torchvision_resnet_to_mmpretrain', 'looks_like_torchvision_resnet'
+    'torchvision_resnet_to_mmpretrain', 'looks_like_torchvision_resnet',
+    'GlobalBatchNorm1d', 'GlobalBatchNorm2d', 'GlobalBatchNorm3d',
+    'batch_mean', 'batch_sum', 'convert_global_batchnorm', 'global_batch',
+    'global_batch_active', 'global_moments'
 ]

@@ -40,7 +40,7 @@ class _ChannelMoments(torch.autograd.Function):
         return torch.addcmul(shift.view(shape), x, scale.view(shape))
 
 
-def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+def local_channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
     """Mean and biased variance of ``x`` per channel (dim 1), with autograd.
 
     Equal to ``torch.var_mean(x, dims, correction=0)`` (reversed) up to
@@ -66,6 +66,16 @@ def _norm_layer_summary(module: nn.Module) -> str:
         if 'Norm' in name:
             counts[name] = counts.get(name, 0) + 1
     return ', '.join(f'{k} x {v}' for k, v in counts.items()) or 'none'
+
+
+def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+    """:func:`local_channel_moments`, over the global batch of all ranks
+    inside :func:`~mmsocket.models.utils.global_batch.global_batch`."""
+    from .global_batch import global_batch_active, global_moments
+    mean, var = local_channel_moments(x)
+    if global_batch_active():
+        mean, var, _ = global_moments(mean, var, x.numel() // x.shape[1])
+    return mean, var
 
 
 class BNStatsRecorder:

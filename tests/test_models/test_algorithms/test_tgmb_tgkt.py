@@ -183,6 +183,29 @@ def test_tgkt_loads_translator_and_keeps_teacher_frozen(tgmb_ckpt):
     assert model.encoders.training
 
 
+def test_tgkt_loads_a_tgmb_checkpoint_of_a_distributed_run(
+        tgmb_ckpt, tmp_path):
+    """Saved under MMSeparateDistributedDataParallel before the keys were
+    made launch-independent: translator.module.*, mixer.module.weight (the
+    mixer weight used to be skipped silently)."""
+    path, tgmb = tgmb_ckpt(2)
+    state = torch.load(path, weights_only=True)['state_dict']
+    wrapped = {
+        k.replace('translator.', 'translator.module.', 1).replace(
+            'mixer.', 'mixer.module.', 1):
+        v
+        for k, v in state.items()
+    }
+    old = str(tmp_path / 'tgmb_ddp.pth')
+    torch.save(dict(meta={}, state_dict=wrapped), old)
+    model = build_tgkt(old, 2)
+    for k, v in tgmb.translator.state_dict().items():
+        assert torch.equal(v, model.translator.state_dict()[k])
+    assert torch.equal(model.teacher_zeta, tgmb.mixer().detach())
+    # zeta of the checkpoint (mixer.weight = [0, 1]), not of zeta_init.
+    assert not torch.allclose(model.teacher_zeta, torch.full((2, ), 0.5))
+
+
 def test_tgkt_kd_is_zero_at_start_when_translator_is_identity(tgmb_ckpt):
     """Student = source copy; if T reproduced the input exactly, teacher and
     student would agree: check the KD term through a swapped translator."""
