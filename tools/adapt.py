@@ -60,6 +60,14 @@ def parse_args(argv=None):
         '--epochs', type=int, help='training epochs (default: the paper\'s)')
     parser.add_argument('--batch-size', type=int, help='training batch size')
     parser.add_argument(
+        '--image-size',
+        type=int,
+        nargs=2,
+        metavar=('RESIZE', 'CROP'),
+        help='resize the target images to RESIZE x RESIZE, then crop CROP '
+        '(default: the paper\'s 256 224); use the size your source model '
+        'was trained at')
+    parser.add_argument(
         '--seed',
         type=int,
         nargs='+',
@@ -93,6 +101,7 @@ def main(argv=None):
             domain=args.domain,
             epochs=args.epochs,
             batch_size=args.batch_size,
+            image_size=args.image_size,
             seeds=args.seed,
             cfg_options=args.cfg_options,
             export=not args.no_export,

@@ -98,6 +98,24 @@ def data_settings(data_root: str,
         target_modality=target)
 
 
+def image_size_options(config: str, resize: int, crop: int) -> dict:
+    """Options that set the resize and crop of a config's two pipelines
+    (``train_pipeline``, ``test_pipeline``: the settings every dataset
+    refers to), found by transform type."""
+    cfg = Config.fromfile(config)
+    opts = {}
+    for key in ('train_pipeline', 'test_pipeline'):
+        for i, step in enumerate(cfg.get(key) or []):
+            if step.get('type') == 'Resize':
+                opts[f'{key}.{i}.scale'] = (resize, resize)
+            elif step.get('type') in ('RandomCrop', 'CenterCrop'):
+                opts[f'{key}.{i}.crop_size'] = crop
+    if crop > resize:
+        raise AdaptError(f'--image-size {resize} {crop}: the crop must fit '
+                         'in the resized image')
+    return opts
+
+
 class Adapt:
     """Evaluate, adapt and export on one converted data root.
 
@@ -114,6 +132,8 @@ class Adapt:
         epochs (int, optional): Training epochs of every method (its base
             config's when None: the paper's).
         batch_size (int, optional): Training batch size.
+        image_size (tuple[int, int], optional): ``(resize, crop)`` of the
+            pipelines (square); None: the paper's (256, 224).
         seeds (list[int]): Adaptation seeds (each method once per seed).
         cfg_options (dict, optional): More overrides (``--cfg-options``),
             merged last into every run.
@@ -131,6 +151,7 @@ class Adapt:
                  domain: Optional[str] = None,
                  epochs: Optional[int] = None,
                  batch_size: Optional[int] = None,
+                 image_size: Optional[Sequence[int]] = None,
                  seeds: Sequence[int] = (0, ),
                  cfg_options: Optional[dict] = None,
                  export: bool = True,
@@ -172,17 +193,25 @@ class Adapt:
         self.work_dir = work_dir
         self.epochs = epochs
         self.batch_size = batch_size
+        self.image_size = image_size
         self.seeds = list(seeds)
         self.cfg_options = dict(cfg_options or {})
         self.export = export
         self.verbose = verbose
-        self.log_level = 'INFO' if verbose else 'WARNING'
+        # Quiet: progress bars and the results (mmengine's warnings about
+        # frozen parameters and deprecated aliases are noise here).
+        self.log_level = 'INFO' if verbose else 'ERROR'
         self.results: Dict[str, List[float]] = {}
 
     # ------------------------------------------------------------ options
     def options(self, method: str) -> dict:
         """What the run of ``method`` sets on its shipped config."""
         opts = dict(self.settings)
+        if self.image_size is not None:
+            opts.update(
+                image_size_options(
+                    find_config(CONFIG.format(method=method)),
+                    *self.image_size))
         if method == 'unadapted':
             return opts
         if all(m == self.models[0] for m in self.models):

@@ -50,8 +50,10 @@ def per_seed(values: Sequence[float], digits: int = 2) -> str:
 
 def results_table(title: str, results: Dict[str, Sequence[float]]) -> str:
     """A titled table of ``method -> per-seed values``: mean ± std and
-    every seed (what the quick starts and ``tools/adapt.py`` print)."""
-    rows = [[name, mean_std(v), per_seed(v)] for name, v in results.items()]
+    every seed (what the quick starts and ``tools/adapt.py`` print). A row
+    of one value (an evaluation without training) shows no std."""
+    rows = [[name, mean_std(v, single=True),
+             per_seed(v)] for name, v in results.items()]
     return '\n'.join(
         [title, ''] +
         markdown_table(['method', 'mean ± std', 'per seed'], rows))

@@ -110,11 +110,16 @@ def test_the_users_values_reach_every_dataset_and_source(data, method):
         str(data['root'] / 'work'),
         epochs=3,
         batch_size=2,
+        image_size=(36, 32),
         # --cfg-options data_root=X (merged last) moves every dataset.
         cfg_options=dict(data_root=other))
     cfg = job.build(method, f'{method}_seed0', seed=7)
     roots = {ds['data_root'] for ds in datasets_of(cfg)}
     assert roots == {other}
+    for ds in datasets_of(cfg):  # --image-size 36 32 in every pipeline
+        sizes = [(s.get('scale'), s.get('crop_size')) for s in ds.pipeline]
+        assert (36, 36) in [a for a, _ in sizes], ds.pipeline
+        assert 32 in [b for _, b in sizes], ds.pipeline
     assert cfg.train_cfg.max_epochs == 3
     assert cfg.train_dataloader.batch_size == 2
     assert cfg.randomness.seed == 7
@@ -166,6 +171,11 @@ def test_bad_jobs_say_what_to_do(data, tmp_path):
     with pytest.raises(AdaptError, match='2 --source-config for 3 sources'):
         Adapt(data['data'], [data['ckpt']] * 3, ['socket'], str(tmp_path),
               ['a.py', 'b.py'])
+    with pytest.raises(AdaptError, match='the crop must fit'):
+        Adapt(
+            data['data'], [data['ckpt']], ['socket'],
+            str(tmp_path),
+            image_size=(32, 36)).options('socket')
     with pytest.raises(AdaptError, match='unknown method'):
         Adapt(data['data'], [data['ckpt']], ['tgmb'], str(tmp_path))
 
