@@ -186,6 +186,7 @@ class Adapt:
                              'one per source')
         self.settings = data_settings(data_root, target, domain)
         self.sources = [osp.abspath(s) for s in sources]
+        self.source_names = list(sources)  # as given, for the table
         self.models = [
             source_model_config(s, c) for s, c in zip(sources, configs)
         ]
@@ -286,7 +287,7 @@ class Adapt:
     def unadapted(self) -> None:
         for j, (model, ckpt) in enumerate(zip(self.models, self.sources)):
             label = 'Unadapted' if len(self.sources) == 1 else \
-                f'Unadapted (source {j}: {osp.basename(ckpt)})'
+                f'Unadapted (source {j}: {self.source_names[j]})'
             name = 'unadapted' if len(self.sources) == 1 else \
                 f'unadapted_source{j}'
             cfg = self.build(

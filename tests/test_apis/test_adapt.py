@@ -2,6 +2,7 @@
 """tools/adapt.py: the user's values set once reach every run; the config
 a run writes is the one it ran; the source's model config is the one it was
 trained with; bad input says what to run."""
+import os
 import os.path as osp
 import shutil
 import subprocess
@@ -196,3 +197,45 @@ def test_the_command_line_ends_with_the_fix_not_a_traceback(tmp_path):
     assert proc.returncode == 1
     assert 'Traceback' not in proc.stderr, proc.stderr
     assert 'error: source checkpoint(s) not found' in proc.stderr
+
+
+@pytest.mark.slow
+def test_two_sources_decision_and_tgkt_run_and_export(data):
+    """Every method through one job: DECISION and SOCKET mixing two stock
+    sources, TGKT after its TGMB stage (the translator it loads is the one
+    TGMB wrote); each adapted model exported."""
+    from mmpretrain.registry import MODELS
+    cfg = Config.fromstring(STOCK_CONFIG, '.py')
+    ckpts = []
+    for j in range(2):
+        torch.manual_seed(j)
+        model = MODELS.build(
+            dict(cfg.model, data_preprocessor=dict(cfg.data_preprocessor)))
+        path = str(data['root'] / 'stock_work' / f'epoch_{j + 1}.pth')
+        torch.save(
+            dict(
+                state_dict=model.state_dict(),
+                meta=dict(dataset_meta=dict(classes=list(TR)))), path)
+        ckpts.append(path)
+    work = data['root'] / 'two'
+    job = Adapt(
+        data['data'],
+        ckpts, ['decision', 'tgkt'],
+        str(work),
+        epochs=1,
+        batch_size=2,
+        image_size=(20, 16))
+    results = job.run()
+    assert list(results) == [
+        f'Unadapted (source 0: {ckpts[0]})',
+        f'Unadapted (source 1: {ckpts[1]})', 'DECISION', 'TGMB', 'TGKT'
+    ]
+    assert all(0 <= v[0] <= 100 for v in results.values())
+    tgkt = Config.fromfile(str(work / 'tgkt_seed0' / 'config.py'))
+    assert tgkt.model.translator_checkpoint == str(work / 'tgmb_seed0' /
+                                                   'tgmb.pth')
+    for run in ('decision_seed0', 'tgkt_seed0'):
+        files = sorted(os.listdir(work / run / 'export'))
+        assert {'source0.pth', 'source1.pth', 'ensemble.onnx'} <= set(files)
+    # The header and five rows.
+    assert (work / 'results.md').read_text().count('\n| ') == 6
