@@ -43,6 +43,11 @@ METHODS = ('shot', 'socket', 'decision', 'tgkt')
 #: Methods that adapt exactly one source.
 ONE_SOURCE = ('shot', )
 CONFIG = 'configs/{method}/own/rgb_to_depth.py'
+#: Top-level keys of training: ``--cfg-options`` below them go to the
+#: adaptation runs, not to the unadapted evaluation (whose ``model`` is the
+#: source classifier as it is, e.g. no ``model.bn_moment_loss``).
+TRAINING_KEYS = ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
+                 'param_scheduler', 'custom_hooks', 'model_wrapper_cfg')
 #: Config keys the run's config.py leaves out (a rerun gets its own).
 RUN_ONLY_KEYS = ('experiment_name', )
 
@@ -241,7 +246,14 @@ class Adapt:
               **extra) -> Config:
         """The prepared config of one run (written to its config.py)."""
         work_dir = osp.join(self.work_dir, name)
-        options = {**self.options(method), **extra, **self.cfg_options}
+        user = self.cfg_options
+        if method == 'unadapted':
+            user = {
+                k: v
+                for k, v in user.items()
+                if str(k).split('.')[0] not in TRAINING_KEYS
+            }
+        options = {**self.options(method), **extra, **user}
         run = Run(
             find_config(CONFIG.format(method=method)),
             work_dir,

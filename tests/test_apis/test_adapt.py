@@ -136,14 +136,24 @@ def test_the_users_values_reach_every_dataset_and_source(data, method):
 
 
 def test_unadapted_evaluates_each_source_as_it_is(data):
-    job = Adapt(data['data'], [data['ckpt']], ['shot'],
-                str(data['root'] / 'work'))
+    # A training option (SOCKET without L_d, for a source without
+    # BatchNorm2d) reaches the adaptation, not the source classifier.
+    job = Adapt(
+        data['data'], [data['ckpt']], ['socket'],
+        str(data['root'] / 'work'),
+        cfg_options={
+            'model.bn_moment_loss': None,
+            'test_dataloader.batch_size': 5
+        })
+    assert job.build('socket', 'socket_seed0').model.bn_moment_loss is None
     cfg = job.build(
         'unadapted',
         'unadapted',
         model=dict(_delete_=True, **job.models[0]),
         load_from=data['ckpt'])
     assert cfg.model.neck == dict(type='GlobalAveragePooling')
+    assert 'bn_moment_loss' not in cfg.model
+    assert cfg.test_dataloader.batch_size == 5
     assert cfg.load_from == data['ckpt']
     assert cfg.test_dataloader.dataset.modality == 'depth'
     assert cfg.test_dataloader.dataset.pipeline[0].depth_range == (0.0, 4.0)
