@@ -18,6 +18,7 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from toy_parts import REPO_ROOT, run_checked
 
+from mmsocket.apis import resolve_config
 from mmsocket.apis.export import (build_mmpretrain, convert_torchvision_resnet,
                                   export_model, read_adapted_model,
                                   strip_checkpoint, to_mmpretrain)
@@ -96,12 +97,13 @@ def adapted(tmp_path_factory):
         sources = ', '.join(['dict(model=_src, checkpoint=None)'] * n)
         config.write_text(f'''_base_ = [{base!r}]
 _src = {tiny_source()!r}
+num_classes = {len(info['classes'])}  # the tiny data set's, not the base's 12
 model = dict(sources=[{sources}])
 test_dataloader = dict(num_workers=0, persistent_workers=False,
                        dataset=dict(data_root={info['data_root']!r},
                                     ann_file='annotations/kv1_tr.json'))
 ''')
-        cfg = Config.fromfile(str(config))
+        cfg = resolve_config(Config.fromfile(str(config)))
         torch.manual_seed(n)
         model = _perturbed(MODELS.build(cfg.model), n)
         with torch.no_grad():
