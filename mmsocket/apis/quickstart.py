@@ -8,8 +8,6 @@ Every step is an ordinary config under ``configs/``; this pipeline only
 points them at the data and at each other and runs them in one process.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import time
 from typing import Dict, List, Optional, Sequence
@@ -18,7 +16,7 @@ from mmengine.config import Config
 
 from ..utils import register_all_modules
 from .runs import ConfigEdit, Run, add_progress_bar, execute, train_source
-from .table_format import markdown_table, mean_std, per_seed
+from .table_format import results_table, save_results
 
 METHOD_NAMES = dict(shot='SHOT', socket='SOCKET')
 
@@ -195,24 +193,13 @@ class Quickstart:
     # ------------------------------------------------------------ results
     def table(self) -> str:
         d = self.domain
-        rows = [[name, mean_std(v), per_seed(v)]
-                for name, v in self.results.items()]
-        return '\n'.join([
+        return results_table(
             f'Synthetic benchmark, {d} RGB -> {d} depth, top-1 accuracy (%) '
-            f'over seeds {self.seeds}', ''
-        ] + markdown_table(['method', 'mean ± std', 'per seed'], rows))
+            f'over seeds {self.seeds}', self.results)
 
     def save(self, start: float) -> None:
         """Print the table; keep it (and the raw values) in the work dir."""
-        table = self.table()
-        print('\n' + table)
-        print(f'\n{(time.time() - start) / 60:.1f} min in all; results in '
-              f'{self.work_dir}/results.md')
-        os.makedirs(self.work_dir, exist_ok=True)
-        with open(osp.join(self.work_dir, 'results.md'), 'w') as f:
-            f.write(table + '\n')
-        with open(osp.join(self.work_dir, 'results.json'), 'w') as f:
-            json.dump(self.results, f, indent=2)
+        save_results(self.work_dir, self.table(), self.results, start)
 
 
 def load_from(ckpt: str) -> ConfigEdit:

@@ -1,7 +1,11 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Markdown tables and ``mean ± std`` cells, the one way every tool prints
 its results."""
-from typing import Iterable, List, Sequence
+import json
+import os
+import os.path as osp
+import time
+from typing import Dict, Iterable, List, Sequence
 
 import numpy as np
 
@@ -42,3 +46,28 @@ def mean_std(values: Sequence[float],
 def per_seed(values: Sequence[float], digits: int = 2) -> str:
     """``a / b / c``: every seed's value."""
     return ' / '.join(f'{x:.{digits}f}' for x in values)
+
+
+def results_table(title: str, results: Dict[str, Sequence[float]]) -> str:
+    """A titled table of ``method -> per-seed values``: mean ± std and
+    every seed (what the quick starts and ``tools/adapt.py`` print). A row
+    of one value (an evaluation without training) shows no std."""
+    rows = [[name, mean_std(v, single=True),
+             per_seed(v)] for name, v in results.items()]
+    return '\n'.join(
+        [title, ''] +
+        markdown_table(['method', 'mean ± std', 'per seed'], rows))
+
+
+def save_results(work_dir: str, table: str, results: dict,
+                 start: float) -> None:
+    """Print ``table`` and the time since ``start``; keep the table in
+    ``work_dir/results.md`` and the raw values in ``results.json``."""
+    print('\n' + table)
+    print(f'\n{(time.time() - start) / 60:.1f} min in all; results in '
+          f'{work_dir}/results.md')
+    os.makedirs(work_dir, exist_ok=True)
+    with open(osp.join(work_dir, 'results.md'), 'w') as f:
+        f.write(table + '\n')
+    with open(osp.join(work_dir, 'results.json'), 'w') as f:
+        json.dump(results, f, indent=2)

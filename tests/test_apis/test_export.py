@@ -97,6 +97,7 @@ def adapted(tmp_path_factory):
         sources = ', '.join(['dict(model=_src, checkpoint=None)'] * n)
         config.write_text(f'''_base_ = [{base!r}]
 _src = {tiny_source()!r}
+num_classes = {len(info['classes'])}  # the tiny data set's, not the base's 12
 model = dict(sources=[{sources}])
 data_root = {info['data_root']!r}
 num_classes = None

@@ -15,7 +15,6 @@ from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from toy_parts import REPO_ROOT, run_checked, subprocess_env
 
-from mmsocket.apis import resolve_config
 from mmsocket.registry import MODELS
 from tests.fixtures import write_tiny_dataset
 
@@ -47,22 +46,25 @@ def source(tmp_path_factory):
     tmp = tmp_path_factory.mktemp('source')
     info = write_tiny_dataset(str(tmp / 'data'), size=(40, 48))
     n = len(info['classes'])
-    config = tmp / 'source.py'
+    leaf = tmp / 'source.py'
     base = osp.join(REPO_ROOT, 'configs/source/synthetic/kv1_rgb.py')
     root = info['data_root']
-    config.write_text(f'''_base_ = [{base!r}]
-num_classes = {n}
+    leaf.write_text(f'''_base_ = [{base!r}]
 data_root = {root!r}
+num_classes = {n}
 train_dataloader = dict(num_workers=0, persistent_workers=False)
 val_dataloader = dict(num_workers=0, persistent_workers=False)
 test_dataloader = val_dataloader
 ''')
-    # mmpretrain's tools read a config as it is: they get the resolved one
-    # (what tools/misc/print_config.py --out writes and the Runner dumps
-    # into its work dir), with no ${setting} reference left.
-    cfg = resolve_config(Config.fromfile(str(config)))
+    # mmpretrain's tools read a config file as it is: they get the resolved
+    # one (docs/export.md#using-mmpretrains-tools-on-mmsocket-configs).
     config = tmp / 'source_resolved.py'
-    cfg.dump(str(config))
+    run_checked([
+        osp.join(REPO_ROOT, 'tools/misc/print_config.py'),
+        str(leaf), '--out',
+        str(config)
+    ], str(tmp))
+    cfg = Config.fromfile(str(config))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

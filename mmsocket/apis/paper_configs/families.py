@@ -202,13 +202,14 @@ def rgb_nir_tasks(tables: Tables) -> List[Task]:
 
 def own_tasks() -> List[Task]:
     """The user's own converted data: RGB -> the target modality of its
-    data base (depth unless ``target_modality`` says otherwise)."""
+    data base (depth unless ``target_modality`` says otherwise); DECISION
+    too, for several sources (tools/adapt.py gives it them)."""
     return [
         Task(
             'own',
             'rgb_to_depth',
             'RGB -> depth (or NIR)', ['rgb'],
-            methods=ALL)
+            methods=ALL + ('decision', ))
     ]
 
 
