@@ -9,20 +9,61 @@ from mmsocket.apis import Quickstart, TGKTQuickstart, load_config
 
 
 def test_quickstart_table_format():
-    qs = Quickstart(seeds=[0, 1, 2])
+    qs = Quickstart(source_seeds=[0, 1, 2], seeds=[0])
     qs.results = {
-        'Unadapted': [15.42] * 3,
+        'Unadapted': [15.42, 16.11, 14.00],
         'SHOT': [19.31, 18.61, 19.58],
         'SOCKET': [33.19, 31.94, 29.03]
     }
     assert qs.table() == '\n'.join([
-        'Synthetic benchmark, kv1 RGB -> kv1 depth, top-1 accuracy (%) '
-        'over seeds [0, 1, 2]', '', '| method | mean ± std | per seed |',
-        '|---|---|---|',
-        '| Unadapted | 15.42 ± 0.00 | 15.42 / 15.42 / 15.42 |',
+        'Synthetic benchmark, kv1 RGB -> kv1 depth, top-1 accuracy (%), '
+        'mean ± std over source seeds [0, 1, 2] x adaptation seeds [0]', '',
+        '| method | mean ± std | runs 0/0 / 1/0 / 2/0 |', '|---|---|---|',
+        '| Unadapted | 15.18 ± 0.88 | 15.42 / 16.11 / 14.00 |',
         '| SHOT | 19.17 ± 0.41 | 19.31 / 18.61 / 19.58 |',
         '| SOCKET | 31.39 ± 1.74 | 33.19 / 31.94 / 29.03 |'
     ])
+
+
+def test_quickstart_runs_every_source_seed_with_every_seed(
+        tmp_path, monkeypatch):
+    """A source model per source seed, trained with that seed; Unadapted
+    once per source model; each method per (source seed, seed), reading
+    the source model of its source seed."""
+    qs = Quickstart(
+        work_dir=str(tmp_path), source_seeds=[5, 6], seeds=[0, 1], quick=True)
+    calls = []
+
+    def fake_source(config, ckpt, name, seed=None):
+        calls.append(('source', seed, ckpt))
+        return ckpt
+
+    def fake_accuracy(run):
+        cfg = run.build_config()
+        ckpt = cfg.load_from or cfg.model.sources[0].checkpoint
+        calls.append((run.name, cfg.randomness.seed, ckpt))
+        return float(len(calls))
+
+    monkeypatch.setattr(qs, 'generate', lambda: None)
+    monkeypatch.setattr(qs, 'source', fake_source)
+    monkeypatch.setattr(qs, 'accuracy', fake_accuracy)
+    results = qs.run()
+    ckpt = {
+        s: osp.join(str(tmp_path), 'source_kv1', f'seed{s}', 'source.pth')
+        for s in (5, 6)
+    }
+    assert calls[:2] == [('source', 5, ckpt[5]), ('source', 6, ckpt[6])]
+    assert [c[0]
+            for c in calls[2:4]] == ['unadapted_source5', 'unadapted_source6']
+    assert [c[2] for c in calls[2:4]] == [ckpt[5], ckpt[6]]
+    socket = [c for c in calls if c[0].startswith('socket')]
+    assert socket == [(f'socket_source{s}_seed{k}', k, ckpt[s]) for s in (5, 6)
+                      for k in (0, 1)]
+    # Evaluation only: the value of its source model for each seed.
+    assert results['Unadapted'] == [3.0, 3.0, 4.0, 4.0]
+    assert len(results['SHOT']) == len(results['SOCKET']) == 4
+    assert 'source seeds [5, 6] x adaptation seeds [0, 1]' in (
+        tmp_path / 'results.md').read_text()
 
 
 def test_quickstart_points_configs_at_its_data(tmp_path):
