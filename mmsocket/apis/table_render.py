@@ -27,7 +27,10 @@ def cell_values(
     """Per-replicate values of a cell (mean over its configs), or None if
     any run is missing; replicates as :func:`.table_spec.replicates`.
     Evaluation-only configs ran once per source seed, under the first seed.
+    A cell's own ``metric`` (e.g. a column per depth metric) wins over
+    ``metric``.
     """
+    metric = cell.get('metric', metric)
     per_seed = []
     for rep in replicates(source_seeds, seeds):
         values = []
@@ -61,7 +64,7 @@ def _grid(spec: TableSpec, heads: List[Tuple[str, str]], get,
             if v is not None:
                 cols[(c, m)].append(np.mean(v))
         rows.append([r] + row)
-    if len(spec.rows) > 1:
+    if spec.average and len(spec.rows) > 1:
         rows.append(['Average'] + [
             f'{np.mean(cols[h]):.1f}' if len(cols[h]) ==
             len(spec.rows) else '—' for h in heads
@@ -125,16 +128,18 @@ def render_table(
     out = [
         f'## {spec.title}', '',
         f'Measured: mean ± std over {spread_note(source_seeds, seeds)} '
-        f'({spec.metric} %; std with ddof=0).', ''
+        f'({spec.unit}; std with ddof=0).', ''
     ]
-    out += _grid(spec, heads, values.get, lambda v: mean_std(v, 1))
+    digits = spec.digits
+    out += _grid(spec, heads, values.get, lambda v: mean_std(v, digits))
     if paper:
         out += ['', f'Paper ({spec.paper_note}):', '']
-        out += _grid(spec, heads, paper.get, lambda v: f'{v:.1f}')
-    out += [
-        '', 'Orderings (cells where the later method beats the earlier):', ''
-    ]
-    out += _orderings(spec.methods, values, paper)
+        out += _grid(spec, heads, paper.get, lambda v: f'{v:.{digits}f}')
+    if len(spec.methods) > 1:
+        out += [
+            '', 'Orderings (cells where the later method beats the earlier):',
+            ''
+        ] + _orderings(spec.methods, values, paper)
     done = sum(1 for c in spec.cells
                if (c['row'], c['column'], c['method']) in values)
     out += ['', f'{done}/{len(spec.cells)} cells complete.']

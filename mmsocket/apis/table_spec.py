@@ -37,6 +37,11 @@ class TableSpec:
         self.title = cfg.title
         self.row_title = cfg.get('row_title', '')
         self.metric = cfg.get('metric', 'accuracy/top1')
+        # What the values are, decimals, and whether rows may be averaged
+        # (not when rows are methods, as in the depth-distillation tables).
+        self.unit = cfg.get('unit', f'{self.metric} %')
+        self.digits = cfg.get('digits', 1)
+        self.average = cfg.get('average', True)
         self.paper_note = cfg.get('paper_note', 'the authors\' numbers')
         self.sources: Dict[str, str] = dict(cfg.get('sources', {}))
         self.needs: Dict[str, List[str]] = {
