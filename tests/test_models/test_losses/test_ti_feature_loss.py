@@ -122,8 +122,7 @@ def test_mse_form_by_hand():
     b2 = [torch.cat([x, x]) for x in bank]
     assert ti_feature_loss(
         f2, b2, zeta, mode='mse').item() == pytest.approx(0.578125)
-    assert ti_feature_loss(f2, b2, zeta).item() == pytest.approx(
-        1.75 * 2**0.5)
+    assert ti_feature_loss(f2, b2, zeta).item() == pytest.approx(1.75 * 2**0.5)
     loss = TIFeatureLoss(loss_weight=2.0, mode='mse')
     assert loss(feats, bank, zeta).item() == pytest.approx(1.15625)
     assert "mode='mse'" in repr(loss)
