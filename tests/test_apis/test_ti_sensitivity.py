@@ -21,7 +21,7 @@ def test_plan_sweeps_the_weights_and_forms_on_each_source_model(tmp_path):
         seeds=[0, 1],
         work_dir=str(tmp_path),
         data_roots=dict(shapes=str(data)))
-    assert len({slug(s) for s in SETTINGS}) == len(SETTINGS) == 15
+    assert len({slug(s) for s in SETTINGS}) == len(SETTINGS) == 16
     runs = study.runs()
     # Unadapted once per source model; every other setting per replicate.
     assert len(runs) == 2 + (len(SETTINGS) - 1) * 4
