@@ -67,6 +67,26 @@ class TableSpec:
         ]
         if not self.cells:
             raise ValueError(f'no cells of {path} left after filtering')
+        if (rows, columns, methods) != (None, None, None):
+            self.sources = self._sources_read()
+
+    def _sources_read(self) -> Dict[str, str]:
+        """The sources that the (filtered) cells' configs, and the configs
+        they need, read: a filtered table trains no other source model."""
+        configs, todo = set(), [
+            c for cell in self.cells for c in cell['configs']
+        ]
+        while todo:
+            config = todo.pop()
+            if config not in configs:
+                configs.add(config)
+                todo += self.needs.get(config, [])
+        texts = [load_config(c).pretty_text for c in sorted(configs)]
+        return {
+            ckpt: config
+            for ckpt, config in self.sources.items()
+            if any(ckpt in text for text in texts)
+        }
 
     def missing_sources(
         self, source_seeds: Sequence[Optional[int]] = (None, )) -> List[str]:

@@ -24,6 +24,9 @@ def test_generated_tgmb_spec_chains_each_replicate():
         rows=['kv1'],
         columns=['kv1'])
     assert spec.methods == ['Source-only', 'SHOT', 'SOCKET', 'TGMB', 'TGKT']
+    # Filtered to one cell: only the source model it reads is trained.
+    assert list(
+        spec.sources) == ['work_dirs/source/synthetic/kv1_rgb/source.pth']
     runs, test_only = plan_runs(spec, [0, 1], 'w', source_seeds=[5])
     by = {r.name: r for r in runs}
     for k in (0, 1):
