@@ -20,6 +20,7 @@ import argparse
 import sys
 
 from mmsocket.apis.quickstart_tgkt import SETTINGS, quickstart_tgkt
+from mmsocket.apis.table_format import add_seed_options
 
 
 def parse_args(argv=None):
@@ -29,14 +30,7 @@ def parse_args(argv=None):
         nargs='+',
         default=list(SETTINGS),
         choices=list(SETTINGS))
-    parser.add_argument(
-        '--source-seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument(
-        '--seeds',
-        type=int,
-        nargs='+',
-        default=[0],
-        help='adaptation seeds, run on every source model')
+    add_seed_options(parser)
     parser.add_argument('--work-dir', default='work_dirs/quickstart_tgkt')
     parser.add_argument(
         '--data',

@@ -21,7 +21,7 @@ from mmengine.config import Config
 
 from ..utils import register_all_modules
 from .runs import ConfigEdit, Run, execute, train_source
-from .table_format import markdown_table, mean_std, per_seed
+from .table_format import add_seed_options, markdown_table, mean_std, per_seed
 
 METHOD_NAMES = dict(shot='SHOT', socket='SOCKET')
 
@@ -37,18 +37,7 @@ def quickstart_parser(description: str, name: str) -> argparse.ArgumentParser:
         '--quick')
     parser.add_argument(
         '--work-dir', default=None, help=f'default work_dirs/{name}[_quick]')
-    parser.add_argument(
-        '--source-seeds',
-        type=int,
-        nargs='+',
-        default=[0, 1, 2],
-        help='seeds of the source models (one trained per seed, reused)')
-    parser.add_argument(
-        '--seeds',
-        type=int,
-        nargs='+',
-        default=[0],
-        help='adaptation seeds, run on every source model')
+    add_seed_options(parser)
     parser.add_argument(
         '--deterministic',
         action='store_true',

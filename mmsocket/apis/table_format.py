@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Markdown tables and ``mean ± std`` cells, the one way every tool prints
-its results."""
+its results, and the seed options every table tool takes."""
+import argparse
 from typing import Iterable, List, Sequence
 
 import numpy as np
@@ -42,3 +43,20 @@ def mean_std(values: Sequence[float],
 def per_seed(values: Sequence[float], digits: int = 2) -> str:
     """``a / b / c``: every seed's value."""
     return ' / '.join(f'{x:.{digits}f}' for x in values)
+
+
+def add_seed_options(parser: argparse.ArgumentParser) -> None:
+    """``--source-seeds`` (default 0 1 2) and ``--seeds`` (default 0): a
+    source model per source seed, each adapted with every seed."""
+    parser.add_argument(
+        '--source-seeds',
+        type=int,
+        nargs='+',
+        default=[0, 1, 2],
+        help='one source model per seed (trained once if missing, reused)')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        default=[0],
+        help='adaptation seeds, run on every source model')

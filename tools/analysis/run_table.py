@@ -35,6 +35,7 @@ import sys
 from mmengine.config import DictAction
 
 from mmsocket.apis import run_table
+from mmsocket.apis.table_format import add_seed_options
 
 
 def parse_args(argv=None):
@@ -44,13 +45,7 @@ def parse_args(argv=None):
         'spec',
         help='table spec, e.g. '
         'configs/tables/socket_table3_synthetic.py')
-    parser.add_argument(
-        '--source-seeds',
-        type=int,
-        nargs='+',
-        default=[0, 1, 2],
-        help='one source model per seed (trained into <checkpoint dir>/'
-        'seed<s>/ if missing)')
+    add_seed_options(parser)
     parser.add_argument(
         '--fixed-sources',
         dest='source_seeds',
@@ -59,12 +54,6 @@ def parse_args(argv=None):
         help='use the checkpoints the spec names (one source model each, '
         'trained with seed 0 if missing): the std then covers the '
         'adaptation only')
-    parser.add_argument(
-        '--seeds',
-        type=int,
-        nargs='+',
-        default=[0],
-        help='adaptation seeds, run on every source model')
     parser.add_argument(
         '--work-dir', help='default: work_dirs/tables/'
         '<spec name>')

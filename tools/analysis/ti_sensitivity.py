@@ -17,6 +17,7 @@ docs/methods/socket.md#when-does-l_ti-help-a-sensitivity-study.
 import argparse
 import sys
 
+from mmsocket.apis.table_format import add_seed_options
 from mmsocket.apis.ti_sensitivity import DATASETS, SETTINGS, run_ti_sensitivity
 
 
@@ -32,9 +33,7 @@ def parse_args(argv=None):
         nargs='+',
         default=None,
         help=f'only these settings (default: all {len(SETTINGS)})')
-    parser.add_argument(
-        '--source-seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0])
+    add_seed_options(parser)
     parser.add_argument('--work-dir', default='work_dirs/ti_sensitivity')
     parser.add_argument(
         '--shapes-root',
