@@ -19,7 +19,6 @@ from .config_settings import (ConfigSettingsError, derived_settings,
 from .confusion import confusion_matrix
 from .depth_baselines import depth_baselines, format_depth_baselines
 from .depth_grid import depth_grid
-from .dfdd_table import DFDDTable, format_dfdd_table, run_dfdd_table
 from .experiment import (find_config, load_config, prepare_config, read_result,
                          repo_root, run_config, write_result)
 from .feature_embedding import feature_embedding
@@ -29,7 +28,7 @@ from .input_checks import InputError, check_checkpoint_classes, check_inputs
 from .modality_gap import format_modality_gap, modality_gap
 from .prediction_dump import load_prediction_dump
 from .quickstart import Quickstart
-from .quickstart_tgkt import TGKTQuickstart
+from .quickstart_tgkt import quickstart_tgkt
 from .runner_args import (add_dump_results, add_show_dir, build_runner,
                           dataloader_defaults, enable_amp, launched,
                           merge_test_args, merge_train_args, parse_test_args,
@@ -38,7 +37,8 @@ from .runner_args import (add_dump_results, add_show_dir, build_runner,
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
-from .table_spec import TableSpec, is_test_only, plan_runs, run_dir
+from .table_spec import (TableSpec, is_test_only, plan_runs, redirect_paths,
+                         replicates, run_dir)
 from .training_curves import training_curves
 from .transfer_matrix import format_transfer_matrix, transfer_matrix
 from .translation_grid import translation_grid
@@ -46,18 +46,18 @@ from .translation_grid import translation_grid
 __all__ = [
     'ConfigSettingsError', 'derived_settings', 'merge_options',
     'resolve_config', 'depth_baselines', 'format_depth_baselines',
-    'depth_grid', 'DFDDTable', 'format_dfdd_table', 'run_dfdd_table',
-    'find_config', 'load_config', 'prepare_config', 'read_result', 'repo_root',
-    'run_config', 'write_result', 'parse_shard', 'run_table', 'train_sources',
-    'eval_loader_cfg', 'init_model', 'InputError', 'check_checkpoint_classes',
-    'check_inputs', 'Quickstart', 'TGKTQuickstart', 'add_dump_results',
-    'build_runner', 'dataloader_defaults', 'enable_amp', 'launched',
-    'merge_test_args', 'merge_train_args', 'parse_test_args',
+    'depth_grid', 'find_config', 'load_config', 'prepare_config',
+    'read_result', 'repo_root', 'run_config', 'write_result', 'parse_shard',
+    'run_table', 'train_sources', 'eval_loader_cfg', 'init_model',
+    'InputError', 'check_checkpoint_classes', 'check_inputs', 'Quickstart',
+    'add_dump_results', 'build_runner', 'dataloader_defaults', 'enable_amp',
+    'launched', 'merge_test_args', 'merge_train_args', 'parse_test_args',
     'parse_train_args', 'preflight', 'report_metrics', 'resolve_resume', 'Run',
     'execute', 'execute_all', 'train_source', 'markdown_table', 'mean_std',
     'per_seed', 'cell_values', 'render_table', 'TableSpec', 'is_test_only',
     'plan_runs', 'run_dir', 'format_transfer_matrix', 'transfer_matrix',
     'translation_grid', 'linear_cka', 'confusion_matrix', 'feature_embedding',
     'format_modality_gap', 'modality_gap', 'load_prediction_dump',
-    'training_curves', 'add_show_dir', 'user_errors'
+    'training_curves', 'add_show_dir', 'user_errors', 'quickstart_tgkt',
+    'redirect_paths', 'replicates'
 ]

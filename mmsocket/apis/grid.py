@@ -1,11 +1,12 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Run every config of a paper table over seeds, then render the table.
 
-The source models the table needs are trained first if their checkpoints
-are missing; each (config, seed) runs once (a config shared by two cells or
-two tables runs once) and writes ``result.json`` in
-``<work_root>/<config path below configs/>/seed<k>``, so a killed grid
-resumes where it stopped and independent shards can share a work root.
+The source models the table needs are trained first, once per source seed,
+if their checkpoints are missing; each (config, source seed, seed) runs once
+(a config shared by two cells or two tables runs once) and writes
+``result.json`` in ``<work_root>/<config path below configs/>/source<s>/
+seed<k>``, so a killed grid resumes where it stopped and independent shards
+can share a work root.
 """
 import json
 import os
@@ -31,10 +32,13 @@ def parse_shard(shard: str) -> Tuple[int, int]:
     return i, n
 
 
-def train_sources(spec: TableSpec, log=log_flush, **prepare) -> None:
+def train_sources(spec: TableSpec,
+                  log=log_flush,
+                  source_seeds: Sequence[Optional[int]] = (None, ),
+                  **prepare) -> None:
     """Train the source models of ``spec`` whose checkpoints are missing
     (a quiet run shows a bar over each one's iterations)."""
-    for ckpt, run in source_runs(spec).items():
+    for ckpt, run in source_runs(spec, source_seeds).items():
         if osp.isfile(ckpt):
             continue
         log(f'[source] {run.config} -> {ckpt}')
@@ -46,7 +50,8 @@ def train_sources(spec: TableSpec, log=log_flush, **prepare) -> None:
 
 
 def run_table(spec: str,
-              seeds: Sequence[int] = (0, 1, 2),
+              seeds: Sequence[int] = (0, ),
+              source_seeds: Optional[Sequence[int]] = (0, 1, 2),
               work_dir: Optional[str] = None,
               rows: Optional[Sequence[str]] = None,
               columns: Optional[Sequence[str]] = None,
@@ -63,7 +68,12 @@ def run_table(spec: str,
 
     Args:
         spec (str): The table spec file.
-        seeds: Seeds of every trained cell. Defaults to (0, 1, 2).
+        seeds: Seeds of every trained cell, run on the source models of
+            every source seed. Defaults to (0, ).
+        source_seeds: One source model per seed and source config, trained
+            into ``<checkpoint dir>/seed<s>/``. None: the checkpoints the
+            spec names, trained once (seed 0) if missing; the std then
+            covers the adaptation only. Defaults to (0, 1, 2).
         work_dir (str, optional): The work root; defaults to
             ``work_dirs/tables/<spec name>``.
         rows, columns, methods: Only these (default: all).
@@ -81,10 +91,12 @@ def run_table(spec: str,
     Writes ``table.md`` and ``table.json`` in the work root.
     """
     seeds = list(seeds)
+    source_seeds = [None] if source_seeds is None else list(source_seeds)
     table = TableSpec(spec, rows, columns, methods)
     work_root = work_dir or osp.join('work_dirs', 'tables', table.name)
     register_all_modules(init_default_scope=True)
-    runs, test_only = plan_runs(table, seeds, work_root, cfg_options)
+    runs, test_only = plan_runs(table, seeds, work_root, cfg_options,
+                                source_seeds)
     if shard:
         i, n = parse_shard(shard)
         runs = runs[i::n]
@@ -96,33 +108,39 @@ def run_table(spec: str,
         for run in runs:
             state = 'done' if read_result(run.work_dir) else 'todo'
             log(f'{state}  {run.name}')
-        missing = [table.sources[p] for p in table.missing_sources()]
+        missing = table.missing_sources(source_seeds)
         log(f'{len(runs)} runs; source models to train: {missing or 0}')
         return 0
     if not collect:
         start = time.time()
         if shard:
-            missing = table.missing_sources()
+            missing = table.missing_sources(source_seeds)
             if missing:
                 raise FileNotFoundError(
                     f'source models missing: {missing}; run once with '
                     '--sources-only before starting shards')
         else:
-            train_sources(table, log, **prepare)
+            train_sources(table, log, source_seeds, **prepare)
         if sources_only:
             return 0
         _, failures = execute_all(runs, describe_metric(table.metric), log,
                                   **prepare)
         log(f'{(time.time() - start) / 60:.1f} min')
 
-    result = render_table(table, seeds, work_root, test_only)
+    result = render_table(table, seeds, work_root, test_only, source_seeds)
     log('\n' + result['markdown'])
     os.makedirs(work_root, exist_ok=True)
     with open(osp.join(work_root, 'table.md'), 'w') as f:
         f.write(result['markdown'])
     with open(osp.join(work_root, 'table.json'), 'w') as f:
         json.dump(
-            dict(spec=spec, seeds=seeds, cells=result['cells']), f, indent=1)
+            dict(
+                spec=spec,
+                source_seeds=source_seeds,
+                seeds=seeds,
+                cells=result['cells']),
+            f,
+            indent=1)
     log(f'saved {work_root}/table.md and table.json')
     if failures:
         log(f'{len(failures)} runs failed:\n  ' + '\n  '.join(failures))

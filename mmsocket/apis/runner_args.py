@@ -97,6 +97,12 @@ def parse_train_args(argv: Optional[Sequence[str]] = None):
         help='scale the learning rate by the actual batch size over '
         '`auto_scale_lr.base_batch_size`')
     parser.add_argument(
+        '--deterministic',
+        action='store_true',
+        help="deterministic algorithms (mmengine's randomness."
+        'deterministic=True): the same environment and seed give the same '
+        'weights and metrics, at some cost in speed')
+    parser.add_argument(
         '--no-persistent-workers',
         action='store_true',
         help='disable persistent_workers in the dataloaders')
@@ -336,6 +342,9 @@ def merge_train_args(cfg: Config, args) -> Config:
             raise SystemExit('error: --auto-scale-lr needs '
                              '`auto_scale_lr.base_batch_size` in the config')
         cfg.auto_scale_lr.enable = True
+    if args.deterministic:
+        # mmengine's set_random_seed: torch.use_deterministic_algorithms.
+        cfg.randomness = dict(cfg.get('randomness') or {}, deterministic=True)
     dataloader_defaults(
         cfg,
         pin_memory=not args.no_pin_memory,

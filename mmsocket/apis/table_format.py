@@ -1,6 +1,7 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """Markdown tables and ``mean ± std`` cells, the one way every tool prints
-its results."""
+its results, and the seed options every table tool takes."""
+import argparse
 import json
 import os
 import os.path as osp
@@ -71,3 +72,20 @@ def save_results(work_dir: str, table: str, results: dict,
         f.write(table + '\n')
     with open(osp.join(work_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=2)
+
+
+def add_seed_options(parser: argparse.ArgumentParser) -> None:
+    """``--source-seeds`` (default 0 1 2) and ``--seeds`` (default 0): a
+    source model per source seed, each adapted with every seed."""
+    parser.add_argument(
+        '--source-seeds',
+        type=int,
+        nargs='+',
+        default=[0, 1, 2],
+        help='one source model per seed (trained once if missing, reused)')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        default=[0],
+        help='adaptation seeds, run on every source model')

@@ -11,22 +11,32 @@ import numpy as np
 
 from .experiment import read_result
 from .table_format import markdown_table, mean_std
-from .table_spec import TableSpec, run_dir
+from .table_spec import TableSpec, replicates, run_dir, run_seed
 
 Key = Tuple[str, str, str]  # (row, column, method)
 
 
-def cell_values(cell: dict, seeds: Sequence[int], work_root: str, metric: str,
-                test_only: Dict[str, bool]) -> Optional[np.ndarray]:
-    """Per-seed values of a cell (mean over its configs), or None if any
-    run is missing. Evaluation-only configs ran once, under the first seed.
+def cell_values(
+    cell: dict,
+    seeds: Sequence[int],
+    work_root: str,
+    metric: str,
+    test_only: Dict[str, bool],
+    source_seeds: Sequence[Optional[int]] = (None, )
+) -> Optional[np.ndarray]:
+    """Per-replicate values of a cell (mean over its configs), or None if
+    any run is missing; replicates as :func:`.table_spec.replicates`.
+    Evaluation-only configs ran once per source seed, under the first seed.
+    A cell's own ``metric`` (e.g. a column per depth metric) wins over
+    ``metric``.
     """
+    metric = cell.get('metric', metric)
     per_seed = []
-    for seed in seeds:
+    for rep in replicates(source_seeds, seeds):
         values = []
         for config in cell['configs']:
-            s = seeds[0] if test_only[config] else seed
-            result = read_result(run_dir(work_root, config, s))
+            s = run_seed(test_only[config], rep, seeds)
+            result = read_result(run_dir(work_root, config, s, rep[0]))
             if result is None:
                 return None
             if metric not in result['metrics']:
@@ -54,7 +64,7 @@ def _grid(spec: TableSpec, heads: List[Tuple[str, str]], get,
             if v is not None:
                 cols[(c, m)].append(np.mean(v))
         rows.append([r] + row)
-    if len(spec.rows) > 1:
+    if spec.average and len(spec.rows) > 1:
         rows.append(['Average'] + [
             f'{np.mean(cols[h]):.1f}' if len(cols[h]) ==
             len(spec.rows) else '—' for h in heads
@@ -82,15 +92,31 @@ def _orderings(methods: Sequence[str], values: Dict[Key, np.ndarray],
     return out
 
 
-def render_table(spec: TableSpec, seeds: Sequence[int], work_root: str,
-                 test_only: Dict[str, bool]) -> dict:
+def spread_note(source_seeds: Sequence[Optional[int]],
+                seeds: Sequence[int]) -> str:
+    """What a ``mean ± std`` of the table varies."""
+    if list(source_seeds) == [None]:
+        return (f'seeds {list(seeds)} (one source model per config: the '
+                'std covers the adaptation only)')
+    return (f'source seeds {list(source_seeds)} x seeds {list(seeds)} (a '
+            'source model per source seed)')
+
+
+def render_table(
+    spec: TableSpec,
+    seeds: Sequence[int],
+    work_root: str,
+    test_only: Dict[str, bool],
+    source_seeds: Sequence[Optional[int]] = (None, )
+) -> dict:
     """The markdown table (``markdown``) and the finished cells
-    (``cells``: per-seed values, mean, std and the paper's value)."""
+    (``cells``: per-replicate values, mean, std and the paper's value)."""
     values: Dict[Key, np.ndarray] = {}
     paper: Dict[Key, float] = {}
     for cell in spec.cells:
         key = (cell['row'], cell['column'], cell['method'])
-        v = cell_values(cell, seeds, work_root, spec.metric, test_only)
+        v = cell_values(cell, seeds, work_root, spec.metric, test_only,
+                        source_seeds)
         if v is not None:
             values[key] = v
         if 'paper' in cell:
@@ -101,17 +127,19 @@ def render_table(spec: TableSpec, seeds: Sequence[int], work_root: str,
 
     out = [
         f'## {spec.title}', '',
-        f'Measured: mean ± std over seeds {list(seeds)} ({spec.metric} %; '
-        'std with ddof=0).', ''
+        f'Measured: mean ± std over {spread_note(source_seeds, seeds)} '
+        f'({spec.unit}; std with ddof=0).', ''
     ]
-    out += _grid(spec, heads, values.get, lambda v: mean_std(v, 1))
+    digits = spec.digits
+    out += _grid(spec, heads, values.get, lambda v: mean_std(v, digits))
     if paper:
         out += ['', f'Paper ({spec.paper_note}):', '']
-        out += _grid(spec, heads, paper.get, lambda v: f'{v:.1f}')
-    out += [
-        '', 'Orderings (cells where the later method beats the earlier):', ''
-    ]
-    out += _orderings(spec.methods, values, paper)
+        out += _grid(spec, heads, paper.get, lambda v: f'{v:.{digits}f}')
+    if len(spec.methods) > 1:
+        out += [
+            '', 'Orderings (cells where the later method beats the earlier):',
+            ''
+        ] + _orderings(spec.methods, values, paper)
     done = sum(1 for c in spec.cells
                if (c['row'], c['column'], c['method']) in values)
     out += ['', f'{done}/{len(spec.cells)} cells complete.']

@@ -100,7 +100,6 @@ _src = {tiny_source()!r}
 num_classes = {len(info['classes'])}  # the tiny data set's, not the base's 12
 model = dict(sources=[{sources}])
 data_root = {info['data_root']!r}
-num_classes = None
 test_dataloader = dict(num_workers=0, persistent_workers=False,
                        dataset=dict(ann_file='annotations/kv1_tr.json'))
 ''')

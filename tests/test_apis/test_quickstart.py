@@ -5,24 +5,65 @@ import os.path as osp
 
 import pytest
 
-from mmsocket.apis import Quickstart, TGKTQuickstart, load_config
+from mmsocket.apis import Quickstart, quickstart_tgkt
 
 
 def test_quickstart_table_format():
-    qs = Quickstart(seeds=[0, 1, 2])
+    qs = Quickstart(source_seeds=[0, 1, 2], seeds=[0])
     qs.results = {
-        'Unadapted': [15.42] * 3,
+        'Unadapted': [15.42, 16.11, 14.00],
         'SHOT': [19.31, 18.61, 19.58],
         'SOCKET': [33.19, 31.94, 29.03]
     }
     assert qs.table() == '\n'.join([
-        'Synthetic benchmark, kv1 RGB -> kv1 depth, top-1 accuracy (%) '
-        'over seeds [0, 1, 2]', '', '| method | mean ± std | per seed |',
-        '|---|---|---|',
-        '| Unadapted | 15.42 ± 0.00 | 15.42 / 15.42 / 15.42 |',
+        'Synthetic benchmark, kv1 RGB -> kv1 depth, top-1 accuracy (%), '
+        'mean ± std over source seeds [0, 1, 2] x adaptation seeds [0]', '',
+        '| method | mean ± std | runs 0/0 / 1/0 / 2/0 |', '|---|---|---|',
+        '| Unadapted | 15.18 ± 0.88 | 15.42 / 16.11 / 14.00 |',
         '| SHOT | 19.17 ± 0.41 | 19.31 / 18.61 / 19.58 |',
         '| SOCKET | 31.39 ± 1.74 | 33.19 / 31.94 / 29.03 |'
     ])
+
+
+def test_quickstart_runs_every_source_seed_with_every_seed(
+        tmp_path, monkeypatch):
+    """A source model per source seed, trained with that seed; Unadapted
+    once per source model; each method per (source seed, seed), reading
+    the source model of its source seed."""
+    qs = Quickstart(
+        work_dir=str(tmp_path), source_seeds=[5, 6], seeds=[0, 1], quick=True)
+    calls = []
+
+    def fake_source(config, ckpt, name, seed=None):
+        calls.append(('source', seed, ckpt))
+        return ckpt
+
+    def fake_accuracy(run):
+        cfg = run.build_config()
+        ckpt = cfg.load_from or cfg.model.sources[0].checkpoint
+        calls.append((run.name, cfg.randomness.seed, ckpt))
+        return float(len(calls))
+
+    monkeypatch.setattr(qs, 'generate', lambda: None)
+    monkeypatch.setattr(qs, 'source', fake_source)
+    monkeypatch.setattr(qs, 'accuracy', fake_accuracy)
+    results = qs.run()
+    ckpt = {
+        s: osp.join(str(tmp_path), 'source_kv1', f'seed{s}', 'source.pth')
+        for s in (5, 6)
+    }
+    assert calls[:2] == [('source', 5, ckpt[5]), ('source', 6, ckpt[6])]
+    assert [c[0]
+            for c in calls[2:4]] == ['unadapted_source5', 'unadapted_source6']
+    assert [c[2] for c in calls[2:4]] == [ckpt[5], ckpt[6]]
+    socket = [c for c in calls if c[0].startswith('socket')]
+    assert socket == [(f'socket_source{s}_seed{k}', k, ckpt[s]) for s in (5, 6)
+                      for k in (0, 1)]
+    # Evaluation only: the value of its source model for each seed.
+    assert results['Unadapted'] == [3.0, 3.0, 4.0, 4.0]
+    assert len(results['SHOT']) == len(results['SOCKET']) == 4
+    assert 'source seeds [5, 6] x adaptation seeds [0, 1]' in (
+        tmp_path / 'results.md').read_text()
 
 
 def test_quickstart_points_configs_at_its_data(tmp_path):
@@ -47,52 +88,26 @@ def test_quickstart_points_configs_at_its_data(tmp_path):
         type='ProgressBarHook', desc='socket_seed4', keys=('loss', ))
 
 
-def test_tgkt_plan_loads_the_translator_of_the_same_seed():
-    qs = TGKTQuickstart(seeds=[0, 1], work_dir='w')
-    unadapted, runs = qs.plan('kv1 + kv2 -> kv1', ['a.pth', 'b.pth'])
-    assert [(s, row) for s, row, _ in runs
-            ] == [(s, row) for s in (0, 1)
-                  for row in ('DECISION', 'SOCKET', 'TGMB', 'TGKT')]
-    by = {(s, row): run for s, row, run in runs}
-    for seed in (0, 1):
-        tgkt, tgmb = by[(seed, 'TGKT')], by[(seed, 'TGMB')]
-        assert tgkt.needs == (tgmb, )
-        assert tgmb.work_dir == f'w/kv1+kv2_tgmb_seed{seed}'
-        cfg = tgkt.build_config()
-        assert cfg.model.translator_checkpoint == osp.join(
-            tgmb.work_dir, 'tgmb.pth')
-        assert [s.checkpoint for s in cfg.model.sources] == ['a.pth', 'b.pth']
-    # Unadapted: the SOCKET config with its training removed.
-    cfg = unadapted.build_config()
-    assert unadapted.config == 'configs/socket/synthetic/kv1+kv2_to_kv1.py'
-    assert cfg.train_dataloader is None and cfg.optim_wrapper is None
-    assert cfg.custom_hooks == []
+def test_tgkt_quickstart_runs_the_cells_of_the_tgmb_specs(monkeypatch):
+    import sys
+    qt = sys.modules[
+        'mmsocket.apis.quickstart_tgkt']  # the function shadows it
+    from mmsocket.apis import TableSpec
+    calls = []
+    monkeypatch.setattr(qt, 'run_table', lambda spec, **kw: calls.append(
+        (spec, kw)) or 0)
+    monkeypatch.setattr('mmsocket.synthetic.generate_transfer_benchmark',
+                        lambda root, seed: None)
+    assert quickstart_tgkt(source_seeds=[0, 1], seeds=[0], work_dir='w') == 0
+    assert [
+        (spec, kw['rows'], kw['columns'], kw['work_dir']) for spec, kw in calls
+    ] == [('configs/tables/tgmb_table2_synthetic.py', ['kv1'], ['kv1'],
+           'w/tgmb_table2_synthetic'),
+          ('configs/tables/tgmb_two_source_synthetic.py', ['kv1+kv2'], ['kv1'],
+           'w/tgmb_two_source_synthetic')]
+    assert calls[0][1]['source_seeds'] == [0, 1]
+    for spec, kw in calls:  # the cells exist in the generated specs
+        table = TableSpec(spec, kw['rows'], kw['columns'])
+        assert 'TGKT' in table.methods and table.needs
     with pytest.raises(ValueError, match='unknown'):
-        TGKTQuickstart(settings=['kv9 -> kv1'])
-
-
-def test_tgkt_table_format():
-    qs = TGKTQuickstart(seeds=[0, 1])
-    qs.results = {
-        'kv1 -> kv1': {
-            'Unadapted': [10.0, 10.0],
-            'TGKT': [20.0, 22.0]
-        },
-        'kv1 + kv2 -> kv1': {
-            'Unadapted': [12.0, 12.0]
-        }
-    }
-    assert qs.table() == '\n'.join([
-        'Synthetic benchmark, RGB source(s) -> kv1 depth, top-1 accuracy '
-        '(%), mean ± std over seeds [0, 1]', '',
-        '| method | kv1 -> kv1 | kv1 + kv2 -> kv1 |', '|---|---|---|',
-        '| Unadapted | 10.00 ± 0.00 | 12.00 ± 0.00 |',
-        '| TGKT | 21.00 ± 1.00 | — |', '', 'Per seed:', '',
-        '- kv1 -> kv1, Unadapted: 10.00 / 10.00',
-        '- kv1 -> kv1, TGKT: 20.00 / 22.00',
-        '- kv1 + kv2 -> kv1, Unadapted: 12.00 / 12.00'
-    ])
-    # The configs the plan names exist.
-    _, runs = qs.plan('kv1 -> kv1', ['a.pth'])
-    for _, _, run in runs:
-        load_config(run.config)
+        quickstart_tgkt(settings=['kv9 -> kv1'])

@@ -40,3 +40,34 @@ def test_wheel_ships_only_mmsocket(tmp_path):
     assert 'mmsocket/models/__init__.py' in names
     assert not any(
         n.startswith(('tests/', 'configs/', 'tools/')) for n in names)
+
+
+def _requirements(path):
+    from packaging.requirements import Requirement
+    with open(path) as f:
+        lines = [line.split('#')[0].strip() for line in f]
+    return [Requirement(line) for line in lines if line]
+
+
+def test_constraints_pin_every_requirement_within_its_range():
+    """requirements/constraints.txt pins (==) every package setup.py asks
+    for, at a version inside setup.py's range; README and CI install with
+    it."""
+    from packaging.utils import canonicalize_name
+    root = REPO_ROOT
+    pins = {}
+    for req in _requirements(f'{root}/requirements/constraints.txt'):
+        spec = list(req.specifier)
+        assert len(spec) == 1 and spec[0].operator == '==', str(req)
+        pins[canonicalize_name(req.name)] = spec[0].version
+    for name in ('runtime.txt', 'tests.txt'):
+        for req in _requirements(f'{root}/requirements/{name}'):
+            pinned = pins.get(canonicalize_name(req.name))
+            assert pinned is not None, f'{req.name} not in constraints.txt'
+            assert req.specifier.contains(pinned), (
+                f'constraints.txt pins {req.name}=={pinned}, outside '
+                f'{name}: {req}')
+    command = 'pip install -e ".[tests]" -c requirements/constraints.txt'
+    for doc in ('README.md', '.ci/run', 'docs/get_started.md'):
+        with open(f'{root}/{doc}') as f:
+            assert command in f.read(), doc

@@ -77,36 +77,79 @@ def table(tmp_path_factory):
     return root, str(spec_path), paths
 
 
+def test_plan_reads_the_source_model_of_its_source_seed(table):
+    """Every run of a replicate reads the checkpoints of its source seed;
+    evaluation-only configs run once per source seed."""
+    from mmsocket.apis import TableSpec, plan_runs
+    _, spec, paths = table
+    runs, test_only = plan_runs(
+        TableSpec(spec), [0, 1], 'w', source_seeds=[3, 4])
+    assert test_only == {paths['unadapted']: True, paths['shot']: False}
+    assert [r.name for r in runs] == [
+        f'{paths["unadapted"]} source seed 3, seed 0',
+        f'{paths["unadapted"]} source seed 4, seed 0',
+    ] + [
+        f'{paths["shot"]} source seed {s}, seed {k}' for s in (3, 4)
+        for k in (0, 1)
+    ]
+    unadapted = runs[1].build_config()
+    assert unadapted.load_from == 'work_dirs/src/seed4/source.pth'
+    assert runs[1].work_dir == osp.join('w', 'unadapted', 'source4', 'seed0')
+    shot = runs[3].build_config()
+    assert [s.checkpoint
+            for s in shot.model.sources] == ['work_dirs/src/seed3/source.pth']
+    assert shot.randomness.seed == 1
+    # Without source seeds: the checkpoints the spec names, as before.
+    runs, _ = plan_runs(TableSpec(spec), [0], 'w', source_seeds=[None])
+    assert runs[0].build_config().load_from == 'work_dirs/src/source.pth'
+    assert runs[0].work_dir == osp.join('w', 'unadapted', 'seed0')
+
+
 @pytest.mark.slow
 def test_runs_every_cell_then_resumes(table, monkeypatch, capsys):
+    import torch
     root, spec, paths = table
     monkeypatch.chdir(root)
-    assert run_table(spec, seeds=[0, 1]) == 0
+    assert run_table(spec, source_seeds=[0, 1], seeds=[0, 1]) == 0
     out = capsys.readouterr().out
-    assert '[source]' in out and osp.isfile('work_dirs/src/source.pth')
-    work = root / 'work_dirs' / 'tables' / 'tiny_table'
-    # Unadapted is evaluation-only: one run; SHOT one run per seed.
-    unadapted = [
-        p.parent.name for p in work.rglob('result.json')
-        if 'unadapted' in str(p)
+    assert out.count('[source]') == 2
+    # One source model per source seed, trained with that seed.
+    weights = [
+        torch.load(f'work_dirs/src/seed{s}/source.pth',
+                   weights_only=False)['state_dict'] for s in (0, 1)
     ]
-    shot = sorted(
-        p.parent.name for p in work.rglob('result.json') if 'shot' in str(p))
-    assert unadapted == ['seed0'] and shot == ['seed0', 'seed1']
+    key = next(k for k in weights[0] if k.endswith('weight'))
+    assert not torch.equal(weights[0][key], weights[1][key])
+    work = root / 'work_dirs' / 'tables' / 'tiny_table'
+
+    def done(name):
+        return sorted(
+            str(p.parent.relative_to(work / name))
+            for p in (work / name).rglob('result.json'))
+
+    # Unadapted is evaluation-only: one run per source model; SHOT one run
+    # per (source seed, seed).
+    assert done('unadapted') == ['source0/seed0', 'source1/seed0']
+    assert done('shot') == [
+        'source0/seed0', 'source0/seed1', 'source1/seed0', 'source1/seed1'
+    ]
     saved = json.loads((work / 'table.json').read_text())
+    assert saved['source_seeds'] == [0, 1] and saved['seeds'] == [0, 1]
     cells = {c['method']: c for c in saved['cells']}
-    assert len(cells['SHOT']['values']) == 2
-    assert cells['Unadapted']['std'] == 0.0
+    assert len(cells['SHOT']['values']) == 4
+    assert len(cells['Unadapted']['values']) == 4
     assert cells['SHOT']['paper'] == 16.7
     md = (work / 'table.md').read_text()
+    assert 'over source seeds [0, 1] x seeds [0, 1]' in md
     assert '| Source | kv1 Unadapted | kv1 SHOT |' in md
     assert '2/2 cells complete' in md and "Paper (the authors' numbers)" in md
     # A second call finds every run done and trains nothing.
-    assert run_table(spec, seeds=[0, 1]) == 0
+    assert run_table(spec, source_seeds=[0, 1], seeds=[0, 1]) == 0
     out = capsys.readouterr().out
-    assert '3 runs, 3 already done' in out and '[source]' not in out
+    assert '6 runs, 6 already done' in out and '[source]' not in out
     # --collect renders the same table without running anything.
-    assert run_table(spec, seeds=[0, 1], collect=True) == 0
+    assert run_table(
+        spec, source_seeds=[0, 1], seeds=[0, 1], collect=True) == 0
     assert (work / 'table.md').read_text() == md
 
 
@@ -125,7 +168,7 @@ def test_failed_run_is_reported_and_others_kept(table, monkeypatch, capsys):
     bad_spec.write_text('\n'.join(
         f'{k} = {v!r}'
         for k, v in dict(spec_cfg.to_dict(), cells=cells).items()))
-    assert run_table(str(bad_spec), seeds=[0]) == 1
+    assert run_table(str(bad_spec), source_seeds=None, seeds=[0]) == 1
     out = capsys.readouterr().out
     assert 'FAILED' in out and '1 runs failed' in out
     err = root / 'work_dirs/tables/bad_table/broken/seed0/error.txt'
@@ -152,12 +195,14 @@ def test_cli_lists_the_runs(table, tmp_path):
     from toy_parts import run_checked
     _, spec, _ = table
     out = run_checked([
-        osp.join(ROOT, 'tools', 'analysis', 'run_table.py'), spec, '--seeds',
+        osp.join(ROOT, 'tools', 'analysis',
+                 'run_table.py'), spec, '--source-seeds', '0', '1', '--seeds',
         '0', '1', '--dry-run', '--work-dir',
         str(tmp_path / 'empty')
     ],
                       cwd=str(tmp_path))
     todo = [line for line in out.splitlines() if line[:4] == 'todo']
-    # Unadapted once (evaluation only), SHOT once per seed.
-    assert len(todo) == 3 and sum('seed 1' in t for t in todo) == 1
-    assert '3 runs; source models to train:' in out
+    # Unadapted once per source model (evaluation only), SHOT once per
+    # (source seed, seed).
+    assert len(todo) == 6 and sum(', seed 1' in t for t in todo) == 2
+    assert "6 runs; source models to train: ['work_dirs/src/seed0/" in out

@@ -3,25 +3,30 @@
 
 A table spec (``configs/tables/*.py``, written by
 ``tools/misc/generate_configs.py``) says which configs fill which
-cell. This script trains the source models the table needs if their
-checkpoints are missing, runs each (config, seed) once (a config shared by
-two cells or two tables runs once), and prints the paper-style table: rows =
-source domains, columns = target domain x method, mean +- std over seeds,
-with the paper's numbers and a comparison of the orderings beside it.
+cell. This script trains the source models the table needs, one per source
+seed, if their checkpoints are missing, runs each (config, source seed,
+seed) once (a config shared by two cells or two tables runs once), and
+prints the paper-style table: rows = source domains, columns = target domain
+x method, mean +- std over source seeds x seeds (the whole chain: what a
+rerun elsewhere would see), with the paper's numbers and a comparison of the
+orderings beside it.
 
 Examples::
 
-    # the whole of Table 3 on the synthetic benchmark, on this machine
+    # the whole of Table 3 on the synthetic benchmark, on this machine:
+    # 3 source models per domain x 1 adaptation seed (the defaults)
     python tools/analysis/run_table.py \\
-        configs/tables/socket_table3_synthetic.py --seeds 0 1 2
+        configs/tables/socket_table3_synthetic.py --source-seeds 0 1 2 \\
+        --seeds 0
     # a cluster: 16 independent shards (e.g. a Slurm array), then collect
     python tools/analysis/run_table.py SPEC --sources-only
     python tools/analysis/run_table.py SPEC --shard $SLURM_ARRAY_TASK_ID/16
     python tools/analysis/run_table.py SPEC --collect
 
 Every run writes ``result.json`` in its own work dir when it finishes
-(``<work-dir>/<config path below configs/>/seed<k>``), so a killed grid
-resumes where it stopped; runs that fail are reported and retried next time.
+(``<work-dir>/<config path below configs/>/source<s>/seed<k>``), so a killed
+grid resumes where it stopped; runs that fail are reported and retried next
+time.
 The runner is ``mmsocket/apis/grid.py``.
 """
 import argparse
@@ -30,6 +35,7 @@ import sys
 from mmengine.config import DictAction
 
 from mmsocket.apis import run_table
+from mmsocket.apis.table_format import add_seed_options
 
 
 def parse_args(argv=None):
@@ -39,7 +45,15 @@ def parse_args(argv=None):
         'spec',
         help='table spec, e.g. '
         'configs/tables/socket_table3_synthetic.py')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    add_seed_options(parser)
+    parser.add_argument(
+        '--fixed-sources',
+        dest='source_seeds',
+        action='store_const',
+        const=None,
+        help='use the checkpoints the spec names (one source model each, '
+        'trained with seed 0 if missing): the std then covers the '
+        'adaptation only')
     parser.add_argument(
         '--work-dir', help='default: work_dirs/tables/'
         '<spec name>')

@@ -40,15 +40,23 @@ class Tables:
     def __init__(self):
         self.specs: Dict[str, dict] = {}
 
-    def add(self, table: str, task: Task, row: str, column: str, method: str,
-            leaves: List[str], paper: Optional[float]) -> None:
+    def add(self,
+            table: str,
+            task: Task,
+            row: str,
+            column: str,
+            method: str,
+            leaves: List[str],
+            paper: Optional[float],
+            needs: Optional[Dict[str, List[str]]] = None) -> None:
         """One cell: the mean of ``leaves``' results (they run ``task`` or,
-        for Table 7's cross-domain cell, tasks from the same sources)."""
+        for Table 7's cross-domain cell, tasks from the same sources);
+        ``needs``: leaf -> the leaves whose output it reads."""
         name = f'{table}_{task.dataset}'
         if name not in self.specs:
             t = TABLES[table]
             self.specs[name] = dict(
-                title=f'SOCKET {t["title"]}, '
+                title=f'{t["title"]}, '
                 f'{DATASETS[task.dataset]["title"]} (top-1 %)',
                 dataset=task.dataset,
                 row_title=t['row_title'],
@@ -65,6 +73,8 @@ class Tables:
         if paper is not None:
             cell['paper'] = paper
         spec['cells'].append(cell)
+        if needs:
+            spec.setdefault('needs', {}).update(needs)
         for n in task.sources:
             spec['sources'][source_ckpt(task.dataset,
                                         n)] = source_config(task.dataset, n)
@@ -119,6 +129,12 @@ def domain_tasks(dataset: str, tables: Tables) -> List[Task]:
         for m, value in zip(('unadapted', 'shot', 'socket'), paper):
             tables.add('socket_table3', task, s, t, METHODS[m]['title'],
                        [leaf_path(m, task)], value)
+        stages = {leaf_path('tgkt', task): [leaf_path('tgmb', task)]}
+        for column, m, value in zip(
+                TGMB_COLUMNS, ('unadapted', 'shot', 'socket', 'tgmb', 'tgkt'),
+                TGMB_T2[s][t]):
+            tables.add('tgmb_table2', task, s, t, column, [leaf_path(m, task)],
+                       value, stages)
     names = TABLES['socket_table4']['methods']
     for (a, b), t in itertools.product(PAIRS, DOMAINS):
         paper = SOCKET_T4[f'{a}+{b}'][t]
@@ -131,6 +147,12 @@ def domain_tasks(dataset: str, tables: Tables) -> List[Task]:
         for m, value in zip(('decision', 'socket'), paper):
             tables.add('socket_table4', task, f'{a}+{b}', t,
                        METHODS[m]['title'], [leaf_path(m, task)], value)
+        if not cite:
+            stages = {leaf_path('tgkt', task): [leaf_path('tgmb', task)]}
+            for m in task.methods:
+                tables.add('tgmb_two_source', task, f'{a}+{b}', t,
+                           METHODS[m]['title'], [leaf_path(m, task)], None,
+                           stages)
     note = ('SOCKET Table 7 (cross-domain SHOT, mean over the other three '
             'domains)') if cite else None
     for s in DOMAINS:

@@ -204,13 +204,15 @@ def table_text(name: str, spec: dict) -> str:
     lines = [
         f'# Table spec for tools/analysis/run_table.py: {spec["title"]}.',
         f'#   python tools/analysis/run_table.py configs/tables/{name}.py '
-        '--seeds 0 1 2',
+        '--source-seeds 0 1 2 --seeds 0',
         '# Each cell lists the configs whose results it averages (per '
-        'seed, then mean', '# +- std over seeds); `paper` is the published '
-        'value, where there is one.', HEADER
+        '(source seed, seed),', '# then mean +- std over them); `paper` is '
+        'the published value, where there is one.', HEADER
     ]
     for key in ('title', 'dataset', 'row_title', 'rows', 'columns', 'methods',
-                'metric', 'paper_note', 'sources', 'cells'):
+                'metric', 'paper_note', 'sources', 'needs', 'cells'):
+        if key not in spec:
+            continue
         value = pprint.pformat(spec[key], width=76, sort_dicts=False)
         lines.append(f'{key} = {value}')
     return '\n'.join(lines) + '\n'

@@ -8,7 +8,7 @@ from torch import Tensor
 from mmsocket.registry import MODELS
 from ..utils.global_batch import batch_mean, batch_sum, global_batch_active
 
-_MODES = ('code', 'paper', 'batch_mean')
+_MODES = ('code', 'paper', 'batch_mean', 'mse')
 
 
 def _as_zeta(zeta: Optional[Union[Tensor, Sequence[float]]], n: int,
@@ -46,14 +46,21 @@ def ti_feature_loss(feats: Sequence[Tensor],
       instead of summed; with one source and ζ = 1 that is TGKT's
       :math:`L_f` (eq. 8), :math:`\\frac{1}{B}\\sum_i \\lVert \\psi^i -
       f^i \\rVert_2^2`.
+    - ``mode='mse'`` (scale-normalised, ours): each source's squared
+      differences averaged over the batch *and* the feature dimension,
+      :math:`\\sum_j \\frac{1}{B D_j}\\sum_i \\lVert \\zeta_j (\\psi_j^i -
+      f_j^i) \\rVert_2^2`: independent of batch size and feature width, so
+      its weight means the same at any scale (the code form grows like
+      :math:`\\sqrt{B D}`). See
+      docs/methods/socket.md#when-does-l_ti-help-a-sensitivity-study.
 
     Args:
         feats (Sequence[Tensor]): ``n`` tensors of shape ``(B, D)``.
         bank (Sequence[Tensor]): ``n`` tensors of the same shapes.
         zeta (Tensor | Sequence[float], optional): Source weights of shape
             ``(n,)``. Gradients flow into it. Defaults to ``1/n`` each.
-        mode (str): ``'code'``, ``'paper'`` or ``'batch_mean'``. Defaults to
-            ``'code'``.
+        mode (str): ``'code'``, ``'paper'``, ``'batch_mean'`` or ``'mse'``.
+            Defaults to ``'code'``.
 
     Returns:
         Tensor: Scalar loss.
@@ -100,6 +107,8 @@ def ti_feature_loss(feats: Sequence[Tensor],
     if mode == 'code':
         weighted = sum(zeta[j] * d for j, d in enumerate(diffs))
         return torch.linalg.vector_norm(weighted)
+    if mode == 'mse':
+        return sum((zeta[j] * d).pow(2).mean() for j, d in enumerate(diffs))
     total = sum((zeta[j] * d).pow(2).sum() for j, d in enumerate(diffs))
     return total / feats[0].shape[0] if mode == 'batch_mean' else total
 
@@ -126,9 +135,10 @@ class TIFeatureLoss(nn.Module):
     Args:
         loss_weight (float): Weight of the loss (:math:`\\lambda_{TI}`).
             Defaults to 0.5.
-        mode (str): ``'code'`` (official code), ``'paper'`` (eq. 2) or
-            ``'batch_mean'`` (eq. 2 averaged over the batch; TGKT's L_f).
-            Defaults to ``'code'``.
+        mode (str): ``'code'`` (official code), ``'paper'`` (eq. 2),
+            ``'batch_mean'`` (eq. 2 averaged over the batch; TGKT's L_f) or
+            ``'mse'`` (eq. 2 averaged over the batch and the feature
+            dimension: scale-normalised). Defaults to ``'code'``.
     """
 
     def __init__(self, loss_weight: float = 0.5, mode: str = 'code') -> None:

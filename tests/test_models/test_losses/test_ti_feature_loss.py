@@ -100,3 +100,29 @@ def test_registry():
     loss_fn = MODELS.build(dict(type='TIFeatureLoss', mode='paper'))
     assert isinstance(loss_fn, TIFeatureLoss)
     assert loss_fn.loss_weight == 0.5 and loss_fn.mode == 'paper'
+
+
+def test_mse_form_by_hand():
+    """Scale-normalised: each source's squared differences averaged over
+    batch and feature dimension."""
+    feats, bank = _two_sources()
+    zeta = torch.tensor([0.25, 0.75])
+    # B = 2, D = 2: (.0625 * 1 + .5625 * 4) / 4 = 0.578125
+    assert ti_feature_loss(
+        feats, bank, zeta, mode='mse').item() == pytest.approx(0.578125)
+    # Sources of different widths: each divided by its own B * D_j.
+    # D_1 = [[3, 0, 0]] (B 1, D 3): 9 / 3 = 3; D_2 = [[2]]: 4 / 1 = 4.
+    f = [torch.zeros(1, 3), torch.zeros(1, 1)]
+    psi = [torch.tensor([[3., 0., 0.]]), torch.tensor([[2.]])]
+    assert ti_feature_loss(
+        f, psi, [1., 1.], mode='mse').item() == pytest.approx(7.0)
+    # Independent of the batch size: the same rows twice, the same loss;
+    # the code form grows by sqrt(2).
+    f2 = [torch.cat([x, x]) for x in feats]
+    b2 = [torch.cat([x, x]) for x in bank]
+    assert ti_feature_loss(
+        f2, b2, zeta, mode='mse').item() == pytest.approx(0.578125)
+    assert ti_feature_loss(f2, b2, zeta).item() == pytest.approx(1.75 * 2**0.5)
+    loss = TIFeatureLoss(loss_weight=2.0, mode='mse')
+    assert loss(feats, bank, zeta).item() == pytest.approx(1.15625)
+    assert "mode='mse'" in repr(loss)
