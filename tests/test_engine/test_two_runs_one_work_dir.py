@@ -74,6 +74,13 @@ def test_second_run_in_a_live_work_dir_is_refused(tmp_path, capfd):
             default_hooks=dict(
                 cfg.default_hooks, work_dir_lock=dict(type='WorkDirLockHook')))
         from mmengine.runner import Runner
+
+        # mmengine names a run's log folder after the second it was built: a
+        # Runner built in the same second as the first run would share (and
+        # write into) that run's folder. Not what this test is about: wait
+        # for a second no folder of the work dir is named after.
+        while osp.isdir(osp.join(work_dir, time.strftime('%Y%m%d_%H%M%S'))):
+            time.sleep(0.1)
         runner = Runner.from_cfg(cfg)
         with pytest.raises(WorkDirInUseError, match=f'pid {first.pid}'):
             runner.train()
