@@ -41,6 +41,7 @@ import time
 
 from ..config_settings import resolve_config
 from ..experiment import repo_root
+from .bare_steps import bare_multi_source_step
 
 SCALES = {
     'cpu':
@@ -220,16 +221,7 @@ class StepBench:
             self.model.train_step(data, self.optim_wrapper)
 
     def _bare_step(self, data) -> None:
-        model, ow = self.model, self.optim_wrapper
-        tr = model.data_preprocessor(data['target'], True)
-        with ow.optim_context(model):
-            feats = model.encoders(tr['inputs'])
-            loss = sum(lg.mean() for lg in model._logits(feats))
-        ow.backward(loss)
-        ti = model.data_preprocessor(data['ti'], True)
-        with ow.optim_context(model):
-            loss = sum(f.mean() for f in model.encoders(ti['inputs']))
-        ow.update_params(loss)
+        bare_multi_source_step(self.model, data, self.optim_wrapper)
 
     def _one_backward_step(self, data) -> None:
         # SOCKET.train_step's losses, summed: one backward after both
