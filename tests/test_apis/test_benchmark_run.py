@@ -134,15 +134,20 @@ def test_benchmark_runs_interleaves_and_reports(
 
     results = benchmark_runs(dict(shot=case), str(tmp_path), rounds=2)
     assert order == [
-        'shot_run_r0', 'shot_bare_r0', 'shot_bare_r1', 'shot_run_r1'
+        'shot_run_r0', 'shot_bare_r0', 'shot_run_nocache_r0', 'shot_bare_r1',
+        'shot_run_nocache_r1', 'shot_run_r1'
     ]  # rotated every round
-    assert [len(v) for v in results.values()] == [2, 2]
+    assert [len(v) for v in results.values()] == [2, 2, 2]
+    # The decode cache changes no result.
+    assert [r['metrics'] for r in results['shot/run']
+            ] == [r['metrics'] for r in results['shot/run_nocache']]
     text = whole_run_table(results, 2, 'the command')
     assert '`the command`' in text and 'torch' in text
-    row = next(line for line in text.splitlines()
-               if line.startswith('| shot |'))
-    assert len(row.split('|')) == 9  # 7 columns
-    assert f'| shot | {STEPS} |' in text
+    rows = [line for line in text.splitlines() if line.startswith('| shot |')]
+    assert rows[0].startswith('| shot | run_nocache |')
+    assert rows[1].startswith('| shot | run |')
+    assert len(rows[0].split('|')) == 10  # 8 columns
+    assert f'| shot | run | {STEPS} |' in text
     assert not list(tmp_path.iterdir())  # work dirs removed
 
 

@@ -7,7 +7,8 @@ beside a bare training loop over the same data and epochs.
 
 Each round runs every method's whole run (``run_config``: Runner, hooks,
 pseudo-label and TI-bank passes, validation, checkpoints, test) and its
-bare loop (data loading + forward/backward with trivial losses, no hooks),
+bare loop (data loading + forward/backward with trivial losses, no hooks)
+and the run with the decode cache off (``run_nocache``: the before),
 in an order rotated every round; the ratio is the median over rounds of
 the same-round ratio. The phases of a run sum to its total
 (``mmsocket/apis/benchmark/phase_clock.py``). The source model and the

@@ -12,12 +12,18 @@ over the same data and epochs (``tools/analysis/benchmark_run.py``).
     (built by a Runner, untimed), then ``max_epochs`` passes over the loader
     with :func:`.bare_steps.bare_step` on every batch: data loading plus
     the networks' forward+backward with trivial losses. No hooks, no
-    passes, no validation, no checkpoints.
+    passes, no validation, no checkpoints. Images are decoded once, as in
+    ``run``.
+``run_nocache``
+    ``run`` with the decode cache off (``run_config(...,
+    decode_cache_bytes=0)``): the run as it was before that optimisation,
+    timed in the same rounds.
 
 The variants of every case run round-robin (:mod:`.interleave`): each
 round runs each once, in an order rotated every round; ratios are medians
 over rounds of same-round ratios.
 """
+import functools
 import os
 import os.path as osp
 import platform
@@ -33,11 +39,15 @@ from .phase_clock import (LOOP, ROOT, STEPS, PhaseClock, data_phase,
 
 #: A case builds its prepared config for a fresh work dir.
 CaseBuilder = Callable[[str], Config]
-KINDS = ('run', 'bare')
+#: ``run_nocache``: the run as before the decode cache (the "before" of
+#: that optimisation, timed in the same rounds).
+KINDS = ('run', 'bare', 'run_nocache')
+RUN_KINDS = ('run_nocache', 'run')
 
 
-def time_whole_run(cfg: Config) -> dict:
-    """Run ``cfg`` end to end (:func:`run_config`) under the phase clock.
+def time_whole_run(cfg: Config, **run_options) -> dict:
+    """Run ``cfg`` end to end (:func:`run_config` with ``run_options``)
+    under the phase clock.
 
     Returns:
         dict: ``total`` (s), ``phases`` (phase -> s, summing to
@@ -46,7 +56,7 @@ def time_whole_run(cfg: Config) -> dict:
     from ..experiment import run_config
     clock = PhaseClock()
     with instrumented(clock):
-        metrics = run_config(cfg)
+        metrics = run_config(cfg, **run_options)
     total = clock.stop()
     return dict(
         total=total,
@@ -98,7 +108,10 @@ def benchmark_runs(cases: Dict[str, CaseBuilder],
     Returns:
         dict: ``'<case>/<kind>'`` -> the results of the timed rounds.
     """
-    timers = dict(run=time_whole_run, bare=time_bare_loop)
+    timers = dict(
+        run=time_whole_run,
+        bare=time_bare_loop,
+        run_nocache=functools.partial(time_whole_run, decode_cache_bytes=0))
     names = [f'{case}/{kind}' for case in cases for kind in kinds]
 
     def one(name: str, r: int) -> dict:
@@ -157,33 +170,38 @@ def phase_order(results: Dict[str, List[dict]]) -> List[str]:
 def report(results: Dict[str, List[dict]]) -> str:
     """Markdown: the totals and ratios, then the phase split of the runs."""
     cases = list(dict.fromkeys(name.split('/')[0] for name in results))
+    runs = [(case, kind) for case in cases for kind in RUN_KINDS
+            if results.get(f'{case}/{kind}')]
     rows = []
-    for case in cases:
-        run, bare = results.get(f'{case}/run'), results.get(f'{case}/bare')
-        if not (run and bare):
-            continue
+    for case, kind in runs:
+        run, bare = results[f'{case}/{kind}'], results.get(f'{case}/bare')
+        totals = [r['total'] for r in run]
         steps = [r['phases'].get(STEPS, 0.0) for r in run]
-        bare_steps = [b['phases'].get(STEPS, 0.0) for b in bare]
-        bare_data = [b['phases'].get(data_phase(LOOP), 0.0) for b in bare]
-        rows.append([
-            case,
-            f'{median([r["total"] for r in run]):.2f}',
-            f'{median([b["total"] for b in bare]):.2f}',
-            f'{median_ratio([r["total"] for r in run], [b["total"] for b in bare]):.2f}',  # noqa: E501
-            f'{median(bare_steps):.2f}',
-            f'{median(bare_data):.2f}',
-            f'{median_ratio(steps, bare_steps):.2f}'
-        ])
+        row = [case, kind, f'{median(totals):.2f}']
+        if bare:
+            bare_totals = [b['total'] for b in bare]
+            bare_steps = [b['phases'].get(STEPS, 0.0) for b in bare]
+            bare_data = [b['phases'].get(data_phase(LOOP), 0.0) for b in bare]
+            row += [
+                f'{median(bare_totals):.2f}',
+                f'{median_ratio(totals, bare_totals):.2f}',
+                f'{median(bare_steps):.2f}', f'{median(bare_data):.2f}',
+                f'{median_ratio(steps, bare_steps):.2f}'
+            ]
+        else:
+            row += ['—'] * 5
+        rows.append(row)
     lines = markdown_table([
-        'case', 'run s', 'bare loop s', '**run / bare**', 'bare steps s',
-        'bare data s', 'run steps / bare steps'
+        'case', 'variant', 'run s', 'bare loop s', '**run / bare**',
+        'bare steps s', 'bare data s', 'run steps / bare steps'
     ], rows)
-    phases = phase_order({k: v for k, v in results.items() if '/run' in k})
+    phases = phase_order({
+        k: v
+        for k, v in results.items() if not k.endswith('/bare')
+    })
     split = []
-    for case in cases:
-        run = results.get(f'{case}/run')
-        if not run:
-            continue
+    for case, kind in runs:
+        run = results[f'{case}/{kind}']
         total = median([r['total'] for r in run])
         for p in phases:
             if not any(p in r['phases'] for r in run):
@@ -191,12 +209,13 @@ def report(results: Dict[str, List[dict]]) -> str:
             secs = [r['phases'].get(p, 0.0) for r in run]
             calls = run[0]['calls'].get(p, '')
             split.append([
-                case, p, f'{median(secs):.3f}',
+                case, kind, p, f'{median(secs):.3f}',
                 f'{100 * median(secs) / total:.1f}',
                 str(calls) if p != ROOT else ''
             ])
     lines += ['', 'Phase split of the runs (median seconds over rounds):', '']
-    lines += markdown_table(['case', 'phase', 's', '% of run', 'calls'], split)
+    lines += markdown_table(
+        ['case', 'variant', 'phase', 's', '% of run', 'calls'], split)
     return '\n'.join(lines)
 
 
