@@ -94,6 +94,7 @@ def _omp_env_display(base_env, env_extra, set_after_import):
                           timeout=120).stderr
 
 
+@pytest.mark.slow  # two fresh interpreters importing torch
 def test_libgomp_reads_the_wait_policy_only_at_load():
     """Why the launcher, not the process, must set it: libgomp's busy-wait
     (``GOMP_SPINCOUNT``, 300000 by default) drops to 0 only when
