@@ -21,7 +21,13 @@ TINY=${TINY:-0}
 OUT=${OUT:-work_dirs/gpu_check}
 PORT=${PORT:-29512}
 if [ "$DEVICE" = cpu ]; then AMP=${AMP:-bf16}; else AMP=${AMP:-fp16}; fi
-if [ "$TINY" = 1 ]; then SCALE=tiny; else SCALE=paper; fi
+if [ "$TINY" = 1 ]; then
+  SCALE=tiny
+  AMP_MEMORY=--no-memory  # the CPU check: memory runs once, in fp32
+else
+  SCALE=paper
+  AMP_MEMORY=
+fi
 if [ $# -ge 1 ]; then
   NPROC=$1
 elif [ "$DEVICE" = cpu ]; then
@@ -45,8 +51,8 @@ step() {  # name, extra options of the step benchmark
     || { tail -40 "$OUT/step_$name.log"; exit 1; }
 }
 step fp32
-step "$AMP" --amp "$AMP"
-step "${AMP}_channels_last" --amp "$AMP" --channels-last
+step "$AMP" --amp "$AMP" $AMP_MEMORY
+step "${AMP}_channels_last" --amp "$AMP" --channels-last $AMP_MEMORY
 
 echo "== DDP: SOCKET, $NPROC processes, 1 epoch of the quick data"
 OPTS=$("$PY" -m mmsocket.apis.benchmark.ddp_smoke prepare "$OUT/ddp_prep" 2>"$OUT/ddp_prep.log" | tail -1) \
