@@ -18,6 +18,7 @@ from typing import Dict, Optional
 
 from mmengine.config import Config
 
+from ..datasets.decode_cache import DEFAULT_MAX_BYTES, decode_cache
 from ..utils.atomic_backend import atomic_write
 from ..utils.work_dir_lock import work_dir_lock
 from .config_settings import merge_options, resolve_config
@@ -116,21 +117,27 @@ def prepare_config(cfg: Config,
     return cfg
 
 
-def run_config(cfg: Config) -> Dict[str, float]:
+def run_config(
+        cfg: Config,
+        decode_cache_bytes: int = DEFAULT_MAX_BYTES) -> Dict[str, float]:
     """Train (when the config trains) then test; return the test metrics.
 
     The settings are resolved again (a no-op for a resolved config): a
     config built in code may still hold references. What the run reads is
     checked first (:func:`.input_checks.check_inputs`). The work dir stays
     locked throughout (one live run per work dir), and is unlocked again
-    when the run fails.
+    when the run fails. Each image is decoded once in the run (up to
+    ``decode_cache_bytes`` of them; 0 turns it off): the passes, the epochs
+    and the evaluations reuse it (:mod:`mmsocket.datasets.decode_cache`;
+    same values, so same results), and an enclosing
+    :func:`~mmsocket.datasets.decode_cache` shares one cache across runs.
     """
     from mmengine.runner import Runner
 
     from .input_checks import check_inputs
     cfg = resolve_config(cfg)
     check_inputs(cfg, 'train' if cfg.get('train_dataloader') else 'test')
-    with work_dir_lock(cfg.work_dir):
+    with work_dir_lock(cfg.work_dir), decode_cache(decode_cache_bytes):
         runner = Runner.from_cfg(cfg)
         if cfg.get('train_dataloader'):
             runner.train()

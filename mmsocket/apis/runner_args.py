@@ -20,6 +20,7 @@ from ..utils import (DiskFullError, WorkDirInUseError, check_same_config,
                      cleanup_distributed, default_work_dir,
                      find_latest_checkpoint, is_accelerator_available,
                      setup_distributed, unusable_checkpoints)
+from ..utils.thread_policy import apply_thread_policy
 from .config_settings import ConfigSettingsError, merge_options, resolve_config
 
 LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -73,6 +74,9 @@ def _finish(parser: argparse.ArgumentParser,
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
+    # Threads from the cores this process may use and the local ranks,
+    # before the Runner's first parallel op (mmsocket/utils/thread_policy).
+    apply_thread_policy()
     return args
 
 

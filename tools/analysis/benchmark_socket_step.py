@@ -15,6 +15,9 @@ Examples::
     # CPU scale (narrow ResNet-18, 64x64, batch 32), 1 and 2 sources,
     # and paper scale (ResNet-50, 224x224, batch 32), 1 source:
     python tools/analysis/benchmark_socket_step.py --scales cpu paper
+    # paper scale on a GPU, mixed precision, channels_last:
+    python tools/analysis/benchmark_socket_step.py --scales paper \\
+        --sources 1 --device cuda --amp fp16 --channels-last
     # also paper scale with two sources (slow):
     python tools/analysis/benchmark_socket_step.py --scales paper \\
         --paper-two-sources
@@ -22,7 +25,7 @@ Examples::
 import argparse
 import os
 
-from mmsocket.apis.benchmark.socket_step import SCALES, VARIANTS
+from mmsocket.apis.benchmark.socket_step import AMP_DTYPES, SCALES, VARIANTS
 from mmsocket.apis.benchmark.socket_step_runner import benchmark_socket_step
 
 
@@ -72,6 +75,25 @@ def parse_args():
         default=os.cpu_count(),
         help='torch intra-op threads (default: all cores)')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--device',
+        default='cpu',
+        help='cpu or cuda (cuda:N); on a GPU the memory column adds '
+        'torch.cuda.max_memory_allocated')
+    parser.add_argument(
+        '--amp',
+        choices=AMP_DTYPES,
+        help='mixed precision for every variant: mmengine\'s '
+        'AmpOptimWrapper on a GPU (fp16 with loss scaling, or bf16); on the '
+        'CPU bf16 only (mmengine\'s CPU autocast)')
+    parser.add_argument(
+        '--channels-last',
+        action='store_true',
+        help='networks in channels_last (NHWC) memory format')
+    parser.add_argument(
+        '--strict',
+        action='store_true',
+        help='exit with an error when a subprocess fails (scripts)')
     parser.add_argument(
         '--profile',
         action='store_true',

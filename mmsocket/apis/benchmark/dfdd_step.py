@@ -35,6 +35,7 @@ from ...registry import MODELS
 from ...utils import register_all_modules
 from ..experiment import repo_root
 from ..table_format import markdown_table
+from .bare_steps import bare_dfdd_step
 from .interleave import interleaved_rounds, median, median_ratio
 
 SCALES = dict(
@@ -119,17 +120,7 @@ def variants(spec: dict) -> Dict[str, Callable[[], None]]:
         ood.train_step(data, ood_wrappers)
 
     def bare():
-        x = model.data_preprocessor(data, True)['inputs']
-        with torch.no_grad():
-            teacher(x)
-        gx = gen(x)
-        teacher(gx).mean().backward()
-        student(x).mean().backward()
-        student(gx.detach()).mean().backward()
-        wrappers['generator'].step()
-        wrappers['student'].step()
-        wrappers['generator'].zero_grad()
-        wrappers['student'].zero_grad()
+        bare_dfdd_step(model, data, wrappers)
 
     def teacher_fwd():
         with torch.no_grad():

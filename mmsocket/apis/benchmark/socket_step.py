@@ -36,11 +36,14 @@ buffers: the periodic passes that fill them are not part of an iteration.
 Source weights are random (same seed everywhere, checked by a checksum).
 """
 import contextlib
+import functools
 import os.path as osp
 import time
+from typing import Optional
 
 from ..config_settings import resolve_config
 from ..experiment import repo_root
+from .bare_steps import bare_multi_source_step
 
 SCALES = {
     'cpu':
@@ -61,7 +64,19 @@ SCALES = {
         batch=32,
         iters=5,
         warmup=1),
+    # Checks the tool (tools/analysis/gpu_check.sh TINY=1, the tests):
+    # its figures mean nothing.
+    'tiny':
+    dict(
+        model_cfg='configs/_base_/models/source_resnet18_narrow.py',
+        num_classes=4,
+        net='ResNet-18 narrow',
+        size=32,
+        batch=4,
+        iters=2,
+        warmup=1),
 }
+AMP_DTYPES = ('fp16', 'bf16')
 METHOD_CFG = 'configs/_base_/methods/socket.py'
 VARIANTS = ('bare', 'socket', 'socket_varmean', 'socket_nobn', 'socket_1bwd')
 PHASES = ('fwd_tr', 'bwd_1', 'fwd_ti', 'bwd_2', 'step', 'other')
@@ -106,6 +121,43 @@ def varmean_bn_stats_recorder():
         bn_stats.BNStatsRecorder._make_hook = original
 
 
+def optim_wrapper_class(device: str = 'cpu', amp: Optional[str] = None):
+    """The optimizer wrapper of a variant: mmengine's ``OptimWrapper``, its
+    ``AmpOptimWrapper`` on a GPU (``amp`` = 'fp16' or 'bf16'), or, for
+    bf16 on the CPU (where ``AmpOptimWrapper`` refuses to run), an
+    ``OptimWrapper`` whose context is mmengine's CPU autocast."""
+    import torch
+    from mmengine.optim import AmpOptimWrapper, OptimWrapper
+    if amp is None:
+        return OptimWrapper
+    if amp not in AMP_DTYPES:
+        raise ValueError(f'amp must be one of {AMP_DTYPES}, got {amp!r}')
+    dtype = dict(fp16=torch.float16, bf16=torch.bfloat16)[amp]
+    if device != 'cpu':
+        return functools.partial(AmpOptimWrapper, dtype=dtype)
+    if amp == 'fp16':
+        raise ValueError('--amp fp16 needs a GPU (CPU autocast is bf16 '
+                         'only): use --amp bf16 or --device cuda')
+
+    class CpuAutocastOptimWrapper(OptimWrapper):
+
+        @contextlib.contextmanager
+        def optim_context(self, model):
+            from mmengine.runner.amp import autocast
+            with super().optim_context(model), autocast(
+                    device_type='cpu', dtype=dtype):
+                yield
+
+    return CpuAutocastOptimWrapper
+
+
+def synchronize(device: str) -> None:
+    """Wait for the device's queued work (timing on a GPU)."""
+    if device != 'cpu':
+        import torch
+        torch.cuda.synchronize()
+
+
 def make_data(spec: dict, n_batches: int):
     """The TR/TI batches (uint8 CHW images), the same in every process."""
     import torch
@@ -141,7 +193,6 @@ class StepBench:
     def __init__(self, spec: dict, variant: str, bank_size: int) -> None:
         import torch
         from mmengine.config import Config
-        from mmengine.optim import OptimWrapper
 
         from mmsocket.models.utils import ClusterPseudoLabeler
         from mmsocket.registry import MODELS
@@ -178,24 +229,32 @@ class StepBench:
         model.pl_centroids = torch.randn(S, K, 257, generator=gen)
         model.pl_labelset = torch.ones(S, K, dtype=torch.bool)
 
+        self.device = device = spec.get('device', 'cpu')
+        model.to(device)
+        if spec.get('channels_last'):
+            # Weights in NHWC: the convolutions then return NHWC too.
+            model.to(memory_format=torch.channels_last)
         marks = self.marks = []  # (kind, seconds) of the current iteration
+        sync = functools.partial(synchronize, device)
+        base = optim_wrapper_class(device, spec.get('amp'))
 
-        class TimedOptimWrapper(OptimWrapper):
+        def timed(kind, fn, *args, **kwargs):
+            sync()
+            t = time.perf_counter()
+            fn(*args, **kwargs)
+            sync()
+            marks.append((kind, time.perf_counter() - t))
+
+        class TimedOptimWrapper(base):
 
             def backward(self, loss, **kwargs):
-                t = time.perf_counter()
-                super().backward(loss, **kwargs)
-                marks.append(('bwd', time.perf_counter() - t))
+                timed('bwd', super().backward, loss, **kwargs)
 
             def step(self, **kwargs):
-                t = time.perf_counter()
-                super().step(**kwargs)
-                marks.append(('step', time.perf_counter() - t))
+                timed('step', super().step, **kwargs)
 
             def zero_grad(self, **kwargs):
-                t = time.perf_counter()
-                super().zero_grad(**kwargs)
-                marks.append(('step', time.perf_counter() - t))
+                timed('step', super().zero_grad, **kwargs)
 
         params = [p for p in model.parameters() if p.requires_grad]
         self.optim_wrapper = TimedOptimWrapper(
@@ -206,10 +265,17 @@ class StepBench:
                 weight_decay=1e-3,
                 nesterov=True))
         fwd_start = []
-        model.encoders.register_forward_pre_hook(
-            lambda *_: fwd_start.append(time.perf_counter()))
-        model.encoders.register_forward_hook(lambda *_: marks.append(
-            ('fwd', time.perf_counter() - fwd_start.pop())))
+
+        def fwd_begin(*_):
+            sync()
+            fwd_start.append(time.perf_counter())
+
+        def fwd_end(*_):
+            sync()
+            marks.append(('fwd', time.perf_counter() - fwd_start.pop()))
+
+        model.encoders.register_forward_pre_hook(fwd_begin)
+        model.encoders.register_forward_hook(fwd_end)
 
     def step(self, data) -> None:
         if self.variant == 'bare':
@@ -220,16 +286,7 @@ class StepBench:
             self.model.train_step(data, self.optim_wrapper)
 
     def _bare_step(self, data) -> None:
-        model, ow = self.model, self.optim_wrapper
-        tr = model.data_preprocessor(data['target'], True)
-        with ow.optim_context(model):
-            feats = model.encoders(tr['inputs'])
-            loss = sum(lg.mean() for lg in model._logits(feats))
-        ow.backward(loss)
-        ti = model.data_preprocessor(data['ti'], True)
-        with ow.optim_context(model):
-            loss = sum(f.mean() for f in model.encoders(ti['inputs']))
-        ow.update_params(loss)
+        bare_multi_source_step(self.model, data, self.optim_wrapper)
 
     def _one_backward_step(self, data) -> None:
         # SOCKET.train_step's losses, summed: one backward after both
@@ -262,9 +319,11 @@ class StepBench:
     def timed_step(self, data):
         """Run one iteration; returns (wall s, process CPU s, phases)."""
         self.marks.clear()
+        synchronize(self.device)
         c0 = time.process_time()
         t0 = time.perf_counter()
         self.step(data)
+        synchronize(self.device)
         dt = time.perf_counter() - t0
         dc = time.process_time() - c0
         fwd = [s for k, s in self.marks if k == 'fwd']

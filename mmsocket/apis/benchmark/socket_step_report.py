@@ -42,6 +42,8 @@ def report(timing: dict, memory: dict) -> str:
                     peak += (f' ({min(mem["peaks"]) / GIB:.2f}–'
                              f'{max(mem["peaks"]) / GIB:.2f})')
                 delta = f'{(mem["peak"] - mem["rss_base"]) / GIB:.2f}'
+                if 'cuda_peak' in mem:
+                    peak += f' (CUDA {mem["cuda_peak"] / GIB:.2f})'
             else:
                 peak = delta = '—'
             r = res.get(v)
@@ -72,7 +74,9 @@ def report(timing: dict, memory: dict) -> str:
         'Peak RSS = ru_maxrss of a fresh process running only that variant '
         '(the largest of --mem-repeats such processes, range in brackets); '
         'Δ peak = peak RSS minus the RSS after model build + data creation '
-        '(the memory an iteration adds: activations, gradients, momentum).')
+        '(the memory an iteration adds: activations, gradients, momentum). '
+        'On a GPU, CUDA = torch.cuda.max_memory_allocated over the '
+        'iterations.')
     loads = ', '.join(f'{s}/{S} src {t["load"]:.1f}'
                       for (s, S), t in timing.items() if 'load' in t)
     out.append(f'1-min load average at the end of each timing run: {loads}.')

@@ -70,9 +70,18 @@ def child_memory(spec: dict) -> dict:
     batches, data_sum = make_data(spec, n)
     bench = StepBench(spec, spec['variant'],
                       len(batches) * SCALES[spec['scale']]['batch'])
+    cuda = spec.get('device', 'cpu') != 'cpu'
+    if cuda:
+        import torch
+        torch.cuda.reset_peak_memory_stats()
+        cuda_base = torch.cuda.memory_allocated()
     rss_base, maxrss_base = _rss_bytes(), _maxrss_bytes()
     times = [bench.timed_step(batches[i])[0] for i in range(n)]
+    extra = dict(
+        cuda_base=cuda_base,
+        cuda_peak=torch.cuda.max_memory_allocated()) if cuda else {}
     return dict(
+        **extra,
         spec=spec,
         times=times,
         rss_base=rss_base,
@@ -192,7 +201,11 @@ def benchmark_socket_step(scales: Sequence[str] = ('cpu', 'paper'),
                           no_timing: bool = False,
                           threads: Optional[int] = None,
                           seed: int = 0,
+                          device: str = 'cpu',
+                          amp: Optional[str] = None,
+                          channels_last: bool = False,
                           profile: bool = False,
+                          strict: bool = False,
                           out: Optional[str] = None,
                           json_out: Optional[str] = None) -> str:
     """Run the benchmark, print the report and return it (see the tool's
@@ -219,6 +232,9 @@ def benchmark_socket_step(scales: Sequence[str] = ('cpu', 'paper'),
             sources=S,
             threads=threads,
             seed=seed,
+            device=device,
+            amp=amp,
+            channels_last=channels_last,
             iters=iters or sc['iters'],
             warmup=warmup if warmup is not None else sc['warmup'],
             mem_iters=mem_iters)
@@ -243,7 +259,10 @@ def benchmark_socket_step(scales: Sequence[str] = ('cpu', 'paper'),
     text = report(timing, memory)
     t0 = next((t for t in timing.values() if 'torch' in t), {})
     header = (f'torch {t0.get("torch", "?")}, {threads} threads, '
-              f'{os.cpu_count()} cores; total {time.time() - t_start:.0f} s')
+              f'{os.cpu_count()} cores; device {device}, '
+              f'{"AMP " + amp if amp else "fp32"}'
+              f'{", channels_last" if channels_last else ""}; '
+              f'total {time.time() - t_start:.0f} s')
     print('\n' + header + '\n\n' + text)
     if out:
         with open(out, 'w') as f:
@@ -260,6 +279,16 @@ def benchmark_socket_step(scales: Sequence[str] = ('cpu', 'paper'),
                         f'{k[0]}/{k[1]}': v
                         for k, v in memory.items()
                     }), f)
+    failed = [
+        r['failed'] for r in [
+            *timing.values(), *(m for ms in memory.values()
+                                for m in ms.values())
+        ] if 'failed' in r
+    ]
+    if strict and failed:
+        raise SystemExit(f'error: {len(failed)} benchmark subprocess(es) '
+                         f'failed ({", ".join(failed)}); their logs are '
+                         'printed above')
     return header + '\n\n' + text
 
 

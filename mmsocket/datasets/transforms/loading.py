@@ -14,6 +14,7 @@ from mmcv.transforms import BaseTransform
 
 from mmsocket.registry import TRANSFORMS
 from mmsocket.utils.config_refs import check_resolved
+from ..decode_cache import active_cache
 from .dense_io import read_depth_map
 
 #: How to read 8-bit depth, for the error of :func:`read_depth_map`.
@@ -96,6 +97,13 @@ class LoadModality(BaseTransform):
         return results
 
     def _load(self, path: str, modality: str) -> np.ndarray:
+        cache = active_cache()
+        if cache is None:
+            return self._decode(path, modality)
+        settings = (modality, self.depth_range, self.depth_unit_mm)
+        return cache.get(path, settings, lambda: self._decode(path, modality))
+
+    def _decode(self, path: str, modality: str) -> np.ndarray:
         if modality == 'depth':
             img = read_depth_map(path, 1000.0 / self.depth_unit_mm,
                                  EIGHT_BIT_FIX)
