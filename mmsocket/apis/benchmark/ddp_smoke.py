@@ -25,7 +25,7 @@ def prepare(work_dir: str) -> List[str]:
     from ...utils import register_all_modules
     register_all_modules(init_default_scope=True)
     q.generate()
-    ckpt = q.train_source()
+    ckpt = q.train_source(source_seed=0)
     return [f'data_root={q.data}', f'source_checkpoints=[{ckpt}]']
 
 

@@ -17,8 +17,17 @@ from typing import Dict, Optional, Sequence
 from mmengine.config import Config
 
 from ..quickstart import Quickstart, source_checkpoints
-from ..quickstart_tgkt import translator_of
-from ..runs import Run, execute
+from ..runs import ConfigEdit, Run, execute
+
+
+def translator_of(tgmb: Run) -> ConfigEdit:
+    """Load the translator that the TGMB run ``tgmb`` exports."""
+
+    def edit(cfg: Config) -> None:
+        cfg.model.translator_checkpoint = osp.join(tgmb.work_dir, 'tgmb.pth')
+
+    return edit
+
 
 METHODS = ('socket', 'shot', 'tgkt', 'dfdd')
 DFDD_CONFIG = 'configs/dfdd/synthetic/dfdd_r18w16-r18w8_sim.py'
@@ -83,7 +92,7 @@ def build_cases(work_root: str,
     runs: Dict[str, Run] = {}
     if set(methods) & {'socket', 'shot', 'tgkt'}:
         q.generate()
-        ckpt = q.train_source()
+        ckpt = q.train_source(source_seed=0)
         src = source_checkpoints([ckpt])
         for m in ('socket', 'shot'):
             runs[m] = q.run_of(
