@@ -45,8 +45,8 @@ def parse_args():
         '--cfg-options',
         nargs='+',
         action=DictAction,
-        help='override config keys, e.g. test_dataloader.dataset.data_root='
-        'data/other')
+        help='override config keys or settings, e.g. data_root=data/other '
+        '(docs/get_started.md#the-settings-of-a-config)')
     return parser.parse_args()
 
 
