@@ -18,6 +18,8 @@ from .config_settings import (ConfigSettingsError, derived_settings,
                               merge_options, resolve_config)
 from .confusion import confusion_matrix
 from .depth_baselines import depth_baselines, format_depth_baselines
+from .depth_domain_stats import (depth_domain_stats, format_depth_domain_stats,
+                                 image_set_stats)
 from .depth_grid import depth_grid
 from .experiment import (find_config, load_config, prepare_config, read_result,
                          repo_root, run_config, write_result)
@@ -46,6 +48,7 @@ from .translation_grid import translation_grid
 __all__ = [
     'ConfigSettingsError', 'derived_settings', 'merge_options',
     'resolve_config', 'depth_baselines', 'format_depth_baselines',
+    'depth_domain_stats', 'format_depth_domain_stats', 'image_set_stats',
     'depth_grid', 'find_config', 'load_config', 'prepare_config',
     'read_result', 'repo_root', 'run_config', 'write_result', 'parse_shard',
     'run_table', 'train_sources', 'eval_loader_cfg', 'init_model',

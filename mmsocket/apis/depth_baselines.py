@@ -11,7 +11,7 @@ predictor that never looks at the image achieves on the same test split:
 Both are fitted on the config's train set (through its test pipeline, so
 crops match) and scored with its test evaluator on its test set.
 """
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Optional
 
 import torch
 
@@ -28,11 +28,12 @@ def depth_maps(dataset_cfg: dict, pipeline: list) -> Iterator[torch.Tensor]:
         yield dataset[i]['data_samples'].gt_depth.float()
 
 
-def depth_baselines(config: str) -> dict:
+def depth_baselines(config: str, cfg_options: Optional[dict] = None) -> dict:
     """Fit both predictors; return ``scores`` (name -> metrics), the number
-    of training maps and their median valid depth."""
+    of training maps and their median valid depth. ``cfg_options`` are
+    merged into the config first (e.g. ``{'data_root': ...}``)."""
     register_all_modules(init_default_scope=True)
-    cfg = load_config(config)
+    cfg = load_config(config, cfg_options)
     test_pipeline = cfg.test_dataloader.dataset.pipeline
     train = torch.stack(
         list(depth_maps(cfg.train_dataloader.dataset, test_pipeline)))

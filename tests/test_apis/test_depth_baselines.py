@@ -56,3 +56,32 @@ def test_depth_baselines(tmp_path):
     assert lines[0] == '3 training maps; median valid depth 2.000 m\n'
     assert lines[1] == '| predictor | REL | δ1 | RMSE | log10 |'
     assert lines[3].startswith('| constant (train median) | 0.417 | ')
+
+
+def test_depth_baselines_tool_moves_the_data_root(tmp_path, capsys):
+    """``--cfg-options data_root=...`` reaches both datasets of a config
+    that reads ``${data_root}``, as the shipped depth configs do."""
+    import importlib.util
+    import os.path as osp
+    _tree(tmp_path)
+    dataset = dict(
+        type='DepthDataset',
+        data_root='${data_root}',
+        ann_file='ann.json',
+        pipeline=PIPELINE)
+    config = tmp_path / 'cfg.py'
+    config.write_text("data_root = 'data/nowhere'\n"
+                      f'train_dataloader = dict(dataset={dataset!r})\n'
+                      f'test_dataloader = dict(dataset={dataset!r})\n'
+                      "test_evaluator = dict(type='DepthMetric')\n")
+    tool = osp.join(
+        osp.dirname(__file__), '..', '..', 'tools', 'analysis',
+        'depth_baselines.py')
+    spec = importlib.util.spec_from_file_location('depth_baselines_tool', tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    scores = module.main(
+        [str(config), '--cfg-options', f'data_root={tmp_path}'])
+    assert scores['mean map (train average)']['abs_rel'] == pytest.approx(
+        (1 + 0 + 1 / 3) / 3)
+    assert '3 training maps' in capsys.readouterr().out

@@ -186,7 +186,7 @@ def depth_data(tmp_path_factory):
         n_real_train=2,
         n_real_test=2,
         n_sim=8,
-        size=(64, 48),
+        size=(80, 60),  # the configs crop 76x56
         workers=1)
     return str(out)
 

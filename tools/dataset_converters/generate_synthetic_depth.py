@@ -24,7 +24,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         'Render the real and simulated domains of the data-free '
         'depth distillation benchmark.', 'data/synthetic_depth')
     parser.add_argument(
-        '--n-real-train', type=int, default=600, help='real training images')
+        '--n-real-train', type=int, default=3000, help='real training images')
     parser.add_argument(
         '--n-real-test', type=int, default=150, help='real test images')
     parser.add_argument(

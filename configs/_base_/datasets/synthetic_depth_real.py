@@ -1,8 +1,9 @@
 # The "real" domain of the embedded synthetic depth benchmark
 # (docs/dfdd_data.md): teacher / supervised-student training on real_train,
-# evaluation on real_test. CPU scale: 80x60 renders, 64x48 crops (the
-# paper's NYU-v2 recipe scaled down: random crop + flip + colour jitter for
-# training, centre crop for testing). Generate the data first:
+# evaluation on real_test. CPU scale: 80x60 renders, 76x56 crops (the
+# paper's NYU-v2 recipe scaled down, 320x240 -> 304x228 keeps 95 % of each
+# side: random crop + flip + colour jitter for training, centre crop for
+# testing). Generate the data first:
 #   python tools/dataset_converters/generate_synthetic_depth.py
 # The leaf config adds the model and `val_evaluator`/`test_evaluator` (the
 # depth metric). Inputs are packed BGR: set `to_rgb=True` in the model's
@@ -11,7 +12,7 @@ dataset_type = 'DepthDataset'
 # The data root setting (docs/get_started.md#the-settings-of-a-config): a
 # leaf config or --cfg-options data_root=... moves every dataset.
 data_root = 'data/synthetic_depth'
-crop_size = (64, 48)  # (w, h)
+crop_size = (76, 56)  # (w, h)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),

@@ -10,7 +10,7 @@
 _base_ = ['./synthetic_depth_real.py']
 
 sim_data_root = '${data_root}'  # the real domain's root by default
-sim_crop_size = (64, 48)  # (w, h), as the real domain's test crop
+sim_crop_size = (76, 56)  # (w, h), as the real domain's test crop
 
 sim_pipeline = [
     dict(type='LoadImageFromFile'),

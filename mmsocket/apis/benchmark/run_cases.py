@@ -31,7 +31,7 @@ def translator_of(tgmb: Run) -> ConfigEdit:
 
 METHODS = ('socket', 'shot', 'tgkt', 'dfdd')
 DFDD_CONFIG = 'configs/dfdd/synthetic/dfdd_r18w16-r18w8_sim.py'
-TINY_DEPTH = dict(n_real_train=8, n_real_test=8, n_sim=32, size=(64, 48))
+TINY_DEPTH = dict(n_real_train=8, n_real_test=8, n_sim=32, size=(80, 60))
 
 
 def _with_epochs(epochs: Optional[int]):
