@@ -12,9 +12,12 @@ burns the cores the other process needs. The policy:
 * ``OMP_NUM_THREADS``, when set, wins (the user said so);
 * spin-waiting: this torch build's OpenMP is GNU libgomp, which reads
   ``OMP_WAIT_POLICY`` once, when it is loaded (at ``import torch``), so it
-  can only be set for a process that has not imported torch yet: a launcher
-  passes :func:`spin_wait_env` to the processes it starts. (Intel's
-  ``KMP_BLOCKTIME`` is not read by libgomp.)
+  can only be set before Python starts (``OMP_WAIT_POLICY=PASSIVE python
+  tools/train.py ...``). No tool or launcher of ours sets it: ranks of one
+  launch get one thread each here and do not spin against each other; two
+  independent trainings on the same cores are what it is for
+  (docs/benchmarks.md, CPU sharing). Intel's ``KMP_BLOCKTIME`` is not read
+  by libgomp.
 
 On one process with all the cores (the quick start on this 2-core machine)
 this gives torch's own default, one thread per core, so published figures
@@ -22,7 +25,7 @@ measured that way do not move.
 """
 import os
 import sys
-from typing import Dict, Mapping, Optional
+from typing import Mapping, Optional
 
 #: What keeps OpenMP threads from busy-waiting (GNU libgomp).
 PASSIVE_WAIT = dict(OMP_WAIT_POLICY='PASSIVE')
@@ -65,13 +68,6 @@ def choose_threads(env: Optional[Mapping[str, str]] = None,
     cores = usable_cores() if cores is None else cores
     threads = max(1, cores // local_processes(env))
     return min(threads, ceiling) if ceiling else threads
-
-
-def spin_wait_env(env: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
-    """The variables that stop busy-waiting, for a process still to be
-    started (a setting already in ``env`` is kept)."""
-    env = os.environ if env is None else env
-    return {k: v for k, v in PASSIVE_WAIT.items() if k not in env}
 
 
 def apply_thread_policy(env: Optional[Mapping[str, str]] = None) -> int:

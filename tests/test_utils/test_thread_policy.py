@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from mmsocket.utils import thread_policy
-from mmsocket.utils.thread_policy import (choose_threads, local_processes,
-                                          spin_wait_env)
+from mmsocket.utils.thread_policy import (PASSIVE_WAIT, choose_threads,
+                                          local_processes)
 
 
 @pytest.fixture
@@ -56,11 +56,6 @@ def test_ceiling_and_launch_variables(cores):
     assert local_processes({}) == 1
 
 
-def test_spin_wait_env_keeps_a_user_setting():
-    assert spin_wait_env({}) == {'OMP_WAIT_POLICY': 'PASSIVE'}
-    assert spin_wait_env({'OMP_WAIT_POLICY': 'ACTIVE'}) == {}
-
-
 def test_train_args_apply_the_policy(monkeypatch, tmp_path):
     from mmsocket.apis import parse_train_args
     before = torch.get_num_threads()
@@ -96,7 +91,8 @@ def _omp_env_display(base_env, env_extra, set_after_import):
 
 @pytest.mark.slow  # two fresh interpreters importing torch
 def test_libgomp_reads_the_wait_policy_only_at_load():
-    """Why the launcher, not the process, must set it: libgomp's busy-wait
+    """Why it must be set before Python starts, not by our code: libgomp's
+    busy-wait
     (``GOMP_SPINCOUNT``, 300000 by default) drops to 0 only when
     ``OMP_WAIT_POLICY=PASSIVE`` is there before torch loads it."""
     env = {
@@ -104,7 +100,7 @@ def test_libgomp_reads_the_wait_policy_only_at_load():
         for k, v in os.environ.items()
         if not k.startswith(('OMP_WAIT', 'GOMP_SPIN'))
     }
-    before = _omp_env_display(env, spin_wait_env(env), False)
-    after = _omp_env_display(env, spin_wait_env(env), True)
+    before = _omp_env_display(env, PASSIVE_WAIT, False)
+    after = _omp_env_display(env, PASSIVE_WAIT, True)
     assert "GOMP_SPINCOUNT = '0'" in before
     assert "GOMP_SPINCOUNT = '300000'" in after
