@@ -69,9 +69,11 @@ def build_cases(work_root: str,
         work_root (str): Where the prerequisites and the timed runs write.
         data (str, optional): The synthetic benchmark (generated if
             missing). Defaults to the quick start's.
-        depth_data (str, optional): The synthetic depth domains (generated
-            if missing). Defaults to ``data/synthetic_depth`` (tiny:
-            ``<work_root>/synthetic_depth_tiny``).
+        depth_data (str, optional): The synthetic depth domains: used as
+            they are if the directory holds them (any parameters), else
+            generated there with the defaults. Defaults to
+            ``data/synthetic_depth`` (tiny: ``<work_root>/
+            synthetic_depth_tiny``), generated if missing.
         tiny (bool): Quick-start ``--quick`` data and 1 epoch.
         epochs (int, optional): Override every timed run's ``max_epochs``.
         final_eval_only (bool): Drop validation and test once at the end
@@ -109,11 +111,16 @@ def build_cases(work_root: str,
                 edits=[src, translator_of(tgmb)])
     if 'dfdd' in methods:
         from ...synthetic import generate_depth_domains
+        given = depth_data is not None
         depth_data = depth_data or (osp.join(work_root, 'synthetic_depth_tiny')
                                     if tiny else 'data/synthetic_depth')
-        print(f'[prerequisite] synthetic depth domains in {depth_data}')
-        generate_depth_domains(
-            depth_data, seed=0, workers=1, **(TINY_DEPTH if tiny else {}))
+        if given and osp.isfile(osp.join(depth_data, 'meta.json')):
+            # A user's generated domains, whatever their parameters.
+            print(f'[prerequisite] synthetic depth domains: {depth_data}')
+        else:
+            print(f'[prerequisite] synthetic depth domains in {depth_data}')
+            generate_depth_domains(
+                depth_data, seed=0, workers=1, **(TINY_DEPTH if tiny else {}))
         runs['dfdd'] = Run(
             DFDD_CONFIG,
             osp.join(work_root, 'dfdd'),
