@@ -417,7 +417,11 @@ def merge_test_args(cfg: Config, args) -> Config:
 
 # ----------------------------------------------------------------- running
 def build_runner(cfg: Config):
-    """mmengine's Runner, or the config's ``runner_type``."""
+    """mmengine's Runner, or the config's ``runner_type``; its config text
+    is formatted once however many checkpoints it writes
+    (:mod:`mmsocket.utils.run_setup_cache`)."""
+    from ..utils import cache_run_setup
+    cache_run_setup()
     if 'runner_type' not in cfg:
         from mmengine.runner import Runner
         return Runner.from_cfg(cfg)

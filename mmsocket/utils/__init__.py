@@ -13,6 +13,7 @@ from .dist import (check_same_config, cleanup_distributed,
                    cpu_model_wrapper_cfg, init_cpu_dist,
                    is_accelerator_available, setup_distributed)
 from .rng_state import derive_seed, fork_rng, get_rng_state, set_rng_state
+from .run_setup_cache import cache_run_setup, uncache_run_setup
 from .setup_env import register_all_modules
 from .state_dict_keys import (compare_state_dict, describe_mismatch,
                               hide_wrapper_prefixes, map_wrapper_keys)
@@ -37,5 +38,5 @@ __all__ = [
     'hide_wrapper_prefixes', 'map_wrapper_keys', 'LOCK_FILE',
     'WorkDirInUseError', 'acquire_work_dir', 'lock_work_dir',
     'release_work_dir', 'takeover_note', 'unlock_work_dir', 'work_dir_lock',
-    'EpochSeededWorkers'
+    'EpochSeededWorkers', 'cache_run_setup', 'uncache_run_setup'
 ]

@@ -48,3 +48,24 @@ def test_tiny_dfdd_case_builds_the_shipped_config_on_tiny_data(tmp_path):
     assert graded.train_cfg.max_epochs == 2
     assert graded.val_dataloader is None
     assert graded.filename.endswith(osp.basename(DFDD_CONFIG))
+
+
+def test_setup_cache_changes_no_result(tmp_path):
+    """``run`` and ``run_nosetupcache`` of the tiny DFDD case, one round:
+    the same metrics, and the report lists both."""
+    from mmsocket.apis.benchmark.whole_run import (benchmark_runs,
+                                                   whole_run_table)
+    from mmsocket.utils import uncache_run_setup
+    cases = build_cases(str(tmp_path / 'bench'), methods=['dfdd'], tiny=True)
+    try:
+        results = benchmark_runs(
+            cases,
+            str(tmp_path / 'timed'),
+            rounds=1,
+            kinds=['run_nosetupcache', 'run'])
+    finally:
+        uncache_run_setup()
+    assert results['dfdd/run'][0]['metrics'] == results[
+        'dfdd/run_nosetupcache'][0]['metrics']
+    text = whole_run_table(results, 1)
+    assert '| dfdd | run_nosetupcache |' in text and '| dfdd | run |' in text

@@ -21,8 +21,8 @@ import os
 import sys
 
 from mmsocket.apis.benchmark.run_cases import METHODS, build_cases
-from mmsocket.apis.benchmark.whole_run import (KINDS, benchmark_runs,
-                                               whole_run_table)
+from mmsocket.apis.benchmark.whole_run import (ALL_KINDS, KINDS,
+                                               benchmark_runs, whole_run_table)
 
 
 def parse_args(argv=None):
@@ -33,8 +33,10 @@ def parse_args(argv=None):
         '--kinds',
         nargs='+',
         default=list(KINDS),
-        choices=KINDS,
-        help='what to time per method (default: the run and its bare loop)')
+        choices=ALL_KINDS,
+        help='what to time per method (default: the run, its bare loop and '
+        'the run without the decode cache; run_nosetupcache: without the '
+        'Runner set-up cache)')
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument(
         '--warmup', type=int, default=0, help='untimed rounds first')

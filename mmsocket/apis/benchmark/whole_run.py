@@ -18,6 +18,10 @@ over the same data and epochs (``tools/analysis/benchmark_run.py``).
     ``run`` with the decode cache off (``run_config(...,
     decode_cache_bytes=0)``): the run as it was before that optimisation,
     timed in the same rounds.
+``run_nosetupcache``
+    ``run`` with mmengine's config formatting and environment summary
+    computed by every Runner again (``run_config(..., cache_setup=False)``,
+    :mod:`mmsocket.utils.run_setup_cache`): the "before" of that cache.
 
 The variants of every case run round-robin (:mod:`.interleave`): each
 round runs each once, in an order rotated every round; ratios are medians
@@ -42,7 +46,9 @@ CaseBuilder = Callable[[str], Config]
 #: ``run_nocache``: the run as before the decode cache (the "before" of
 #: that optimisation, timed in the same rounds).
 KINDS = ('run', 'bare', 'run_nocache')
-RUN_KINDS = ('run_nocache', 'run')
+#: Every kind; ``run_nosetupcache`` on request (``--kinds``).
+ALL_KINDS = KINDS + ('run_nosetupcache', )
+RUN_KINDS = ('run_nocache', 'run_nosetupcache', 'run')
 
 
 def time_whole_run(cfg: Config, **run_options) -> dict:
@@ -111,7 +117,8 @@ def benchmark_runs(cases: Dict[str, CaseBuilder],
     timers = dict(
         run=time_whole_run,
         bare=time_bare_loop,
-        run_nocache=functools.partial(time_whole_run, decode_cache_bytes=0))
+        run_nocache=functools.partial(time_whole_run, decode_cache_bytes=0),
+        run_nosetupcache=functools.partial(time_whole_run, cache_setup=False))
     names = [f'{case}/{kind}' for case in cases for kind in kinds]
 
     def one(name: str, r: int) -> dict:
