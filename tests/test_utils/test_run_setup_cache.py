@@ -9,8 +9,11 @@ from mmsocket.utils import cache_run_setup, uncache_run_setup
 
 
 @pytest.fixture
-def counted(monkeypatch):
-    """mmengine's functions wrapped in call counters, the cache off."""
+def counted():
+    """mmengine's functions wrapped in call counters, the cache off; the
+    cache state of the session (tests/conftest.py) is restored after."""
+    from mmsocket.utils import run_setup_cache
+    was_cached = bool(run_setup_cache._ORIGINAL)
     uncache_run_setup()
     calls = dict(format=0, env=0)
     format_code, collect_env = mm_config.FormatCode, mm_runner.collect_env
@@ -23,10 +26,16 @@ def counted(monkeypatch):
         calls['env'] += 1
         return collect_env()
 
-    monkeypatch.setattr(mm_config, 'FormatCode', counting_format)
-    monkeypatch.setattr(mm_runner, 'collect_env', counting_env)
-    yield calls
-    uncache_run_setup()  # before monkeypatch restores the originals
+    mm_config.FormatCode = counting_format
+    mm_runner.collect_env = counting_env
+    try:
+        yield calls
+    finally:
+        uncache_run_setup()
+        mm_config.FormatCode = format_code
+        mm_runner.collect_env = collect_env
+        if was_cached:
+            cache_run_setup()
 
 
 def test_same_text_formatted_once(counted):
@@ -52,7 +61,7 @@ def test_environment_collected_once_and_callers_get_a_copy(counted):
     assert 'Python' in again
 
 
-def test_failures_are_not_cached_and_uncache_restores(counted, monkeypatch):
+def test_failures_are_not_cached_and_uncache_restores(counted):
     cache_run_setup()
     wrapped = mm_config.FormatCode
     with pytest.raises(Exception):
