@@ -19,7 +19,6 @@ from mmsocket.apis.confusion import confusion_matrix, labels_of_dump
 from mmsocket.apis.prediction_dump import (UnsafePredictionDumpError,
                                            load_prediction_dump)
 from tests.fixtures import TR_CLASSES, write_tiny_dataset
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import ROOT
 
 CONFIG = osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py')
@@ -97,9 +96,7 @@ def test_a_dump_that_runs_code_is_refused(tmp_path):
         load_prediction_dump(str(path))
 
 
-def test_test_tool_dump_and_checkpoint_agree(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_test_tool_dump_and_checkpoint_agree(source_ckpt, tmp_path):
     """tools/test.py --out-item pred, then the tool on the dump and on the
     checkpoint: one matrix, whose diagonal is the test loop's accuracy."""
     data_root, ckpt, num_classes = source_ckpt

@@ -15,9 +15,7 @@ from toy_parts import REPO_ROOT, free_port, run_checked
 
 from mmsocket.apis import build_runner, merge_test_args, parse_test_args
 from tests.test_engine.fault_injection import assert_same_final_state, load
-from .test_exact_resume import depth_data  # noqa: F401 (a fixture)
 from .test_exact_resume import dfdd_cfg
-from .test_socket_runner import source_ckpt  # noqa: F401 (a fixture)
 from .test_socket_runner import ROOT
 from .test_tgmb_tgkt_runner import stage_cfg
 
@@ -62,10 +60,7 @@ def _evaluate(config, checkpoint, work_dir):
 @pytest.mark.slow
 @pytest.mark.skipif(
     torch.cuda.is_available(), reason='checks the CPU (gloo) path')
-def test_every_algorithm_on_two_ranks(
-        source_ckpt,  # noqa: F811
-        depth_data,  # noqa: F811
-        tmp_path):
+def test_every_algorithm_on_two_ranks(source_ckpt, depth_data, tmp_path):
     cfgs = {
         'socket': _classifier_cfg('socket', TWO, source_ckpt, 'socket'),
         'shot': _classifier_cfg('shot', 'kv1_to_kv1', source_ckpt, 'shot'),

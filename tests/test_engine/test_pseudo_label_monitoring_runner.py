@@ -15,7 +15,6 @@ from mmengine.runner import Runner
 from mmengine.visualization import BaseVisBackend
 
 from mmsocket.registry import VISBACKENDS
-from .test_socket_runner import source_ckpt  # noqa: F401
 from .test_socket_runner import ROOT, trained_state, transfer_cfg
 
 
@@ -49,9 +48,7 @@ def gt_labels(data_root):
         return torch.tensor([r['gt_label'] for r in json.load(f)['data_list']])
 
 
-def test_socket_logs_counts_flip_rate_and_accuracy(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_socket_logs_counts_flip_rate_and_accuracy(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     work = str(tmp_path / 'work')
     cfg = transfer_cfg('socket', data_root, ckpt, num_classes, work)
@@ -96,8 +93,7 @@ def test_socket_logs_counts_flip_rate_and_accuracy(
 
 @pytest.mark.slow
 def test_monitoring_changes_nothing_and_reads_only_the_eval_set(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+        source_ckpt, tmp_path):
     """Monitoring on, off, and on against permuted evaluation labels: the
     trained weights are bit-identical, and the accuracy follows the
     evaluation file (so that is where the labels come from)."""
@@ -135,8 +131,7 @@ def test_monitoring_changes_nothing_and_reads_only_the_eval_set(
 
 @pytest.mark.slow
 def test_a_run_with_a_raised_learning_rate_warns_of_collapse(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+        source_ckpt, tmp_path):
     """tools/train.py ... --cfg-options optim_wrapper.optimizer.lr=500:
     SHOT's encoder saturates and every target image gets one class."""
     data_root, ckpt, num_classes = source_ckpt

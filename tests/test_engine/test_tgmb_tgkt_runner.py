@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from .test_socket_runner import ROOT, source_ckpt, tiny  # noqa: F401
+from .test_socket_runner import ROOT, tiny
 
 
 def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
@@ -28,7 +28,7 @@ def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
 
 @pytest.mark.slow
 @pytest.mark.parametrize('task', ['kv1_to_kv1', 'kv1+kv2_to_kv1'])
-def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
+def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):
     data_root, ckpt, num_classes = source_ckpt
     tgmb = Runner.from_cfg(
         stage_cfg('tgmb', task, data_root, ckpt, num_classes,
@@ -86,9 +86,7 @@ def test_tgmb_then_tgkt(source_ckpt, tmp_path, task):  # noqa: F811
     assert not (tmp_path / 'bad.png').exists()
 
 
-def test_tgkt_config_names_a_missing_tgmb_checkpoint(
-        source_ckpt,  # noqa
-        tmp_path):
+def test_tgkt_config_names_a_missing_tgmb_checkpoint(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     cfg = stage_cfg('tgkt', 'kv1_to_kv1', data_root, ckpt, num_classes,
                     str(tmp_path))
