@@ -38,6 +38,8 @@ def main(spec_path: str) -> None:
                                parse_train_args)
     from mmsocket.utils import (cleanup_distributed, init_cpu_dist,
                                 work_dir_lock)
+    from tests.runner_memo import memoize_runner_formatting
+    memoize_runner_formatting()  # as in the test process (tests/conftest.py)
     with open(spec_path) as f:
         spec = json.load(f)
     init_cpu_dist('pytorch')
