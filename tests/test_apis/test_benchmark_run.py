@@ -13,9 +13,7 @@ from mmsocket.apis.benchmark.phase_clock import (LOOP, ROOT, STEPS, PhaseClock,
 from mmsocket.apis.benchmark.whole_run import (benchmark_runs, time_bare_loop,
                                                time_whole_run, whole_run_table)
 from mmsocket.apis.experiment import prepare_config
-from tests.test_engine.test_exact_resume import depth_data  # noqa: F401
 from tests.test_engine.test_exact_resume import dfdd_cfg
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import transfer_cfg
 
 EPOCHS = 2
@@ -60,7 +58,7 @@ def _iters_per_epoch(cfg):
 
 
 @pytest.mark.parametrize('method', ['socket', 'shot'])
-def test_whole_run_split(source_ckpt, tmp_path, method):  # noqa: F811
+def test_whole_run_split(source_ckpt, tmp_path, method):
     cfg = _socket(source_ckpt, str(tmp_path / 'run'), method)
     iters = _iters_per_epoch(cfg)
     t0 = time.perf_counter()
@@ -94,7 +92,7 @@ def test_whole_run_split(source_ckpt, tmp_path, method):  # noqa: F811
     assert 0 <= result['metrics']['accuracy/top1'] <= 100
 
 
-def test_bare_loop_counts_the_same_batches(source_ckpt, tmp_path):  # noqa
+def test_bare_loop_counts_the_same_batches(source_ckpt, tmp_path):
     cfg = _socket(source_ckpt, str(tmp_path / 'bare'))
     iters = _iters_per_epoch(cfg)
     t0 = time.perf_counter()
@@ -104,7 +102,7 @@ def test_bare_loop_counts_the_same_batches(source_ckpt, tmp_path):  # noqa
     assert result['calls'][STEPS] == EPOCHS * iters
 
 
-def test_dfdd_whole_run_and_bare(depth_data, tmp_path):  # noqa: F811
+def test_dfdd_whole_run_and_bare(depth_data, tmp_path):
     cfg = dfdd_cfg(depth_data, str(tmp_path / 'dfdd'))
     cfg.custom_hooks = [
         h for h in cfg.get('custom_hooks', [])
@@ -121,9 +119,7 @@ def test_dfdd_whole_run_and_bare(depth_data, tmp_path):  # noqa: F811
     assert bare['calls'][STEPS] == result['calls'][STEPS]
 
 
-def test_benchmark_runs_interleaves_and_reports(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_benchmark_runs_interleaves_and_reports(source_ckpt, tmp_path):
     order = []
 
     def case(work_dir):

@@ -4,8 +4,6 @@ prediction dump, class names from the config, a malicious dump refused,
 and the checkpoint route agreeing with the test loop."""
 import os.path as osp
 import pickle
-import subprocess
-import sys
 
 import mmcv
 import mmengine
@@ -19,8 +17,9 @@ from mmsocket.apis.confusion import confusion_matrix, labels_of_dump
 from mmsocket.apis.prediction_dump import (UnsafePredictionDumpError,
                                            load_prediction_dump)
 from tests.fixtures import TR_CLASSES, write_tiny_dataset
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
+from tests.test_engine.fault_injection import run_tool
 from tests.test_engine.test_socket_runner import ROOT
+from tools.test import main as tools_test_main
 
 CONFIG = osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py')
 
@@ -97,9 +96,7 @@ def test_a_dump_that_runs_code_is_refused(tmp_path):
         load_prediction_dump(str(path))
 
 
-def test_test_tool_dump_and_checkpoint_agree(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_test_tool_dump_and_checkpoint_agree(source_ckpt, tmp_path):
     """tools/test.py --out-item pred, then the tool on the dump and on the
     checkpoint: one matrix, whose diagonal is the test loop's accuracy."""
     data_root, ckpt, num_classes = source_ckpt
@@ -118,15 +115,11 @@ def test_test_tool_dump_and_checkpoint_agree(
     config = str(tmp_path / 'unadapted.py')
     cfg.dump(config)
     preds = str(tmp_path / 'preds.pkl')
-    subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools/test.py'), config, ckpt, '--out', preds,
-        '--out-item', 'pred', '--work-dir',
+    # tools/test.py's main() in a forked process (not its imports again).
+    assert run_tool(tools_test_main, [
+        config, ckpt, '--out', preds, '--out-item', 'pred', '--work-dir',
         str(tmp_path / 'work')
-    ],
-                   check=True,
-                   cwd=ROOT,
-                   capture_output=True)
+    ]) == 0
     from_dump = confusion_matrix(config, preds, str(tmp_path / 'a.png'))
     from_ckpt = confusion_matrix(config, ckpt, str(tmp_path / 'b.png'))
     assert torch.equal(from_dump['matrix'], from_ckpt['matrix'])

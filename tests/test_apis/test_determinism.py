@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from mmsocket.apis import build_runner, merge_train_args, parse_train_args
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import transfer_cfg
 
 
@@ -31,10 +30,8 @@ def test_deterministic_option_sets_mmengine_randomness(tmp_path):
 
 
 @pytest.mark.slow
-def test_two_deterministic_socket_runs_are_identical(
-        source_ckpt,  # noqa: F811
-        tmp_path,
-        restore_determinism):
+def test_two_deterministic_socket_runs_are_identical(source_ckpt, tmp_path,
+                                                     restore_determinism):
     data_root, ckpt, num_classes = source_ckpt
     results = []
     for k in range(2):

@@ -11,7 +11,6 @@ import torch
 from mmsocket.apis.feature_embedding import (embed_2d, feature_embedding,
                                              pca_2d, plot_embedding)
 from mmsocket.registry import MODELS
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import transfer_cfg
 
 
@@ -51,9 +50,7 @@ def test_plot_has_a_legend_of_class_names_and_titled_panels():
     assert fig.axes[0].get_ylabel() == 't-SNE 2'
 
 
-def test_three_panels_of_a_tiny_socket_run(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_three_panels_of_a_tiny_socket_run(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     cfg = transfer_cfg('socket', data_root, ckpt, num_classes,
                        str(tmp_path / 'w'))

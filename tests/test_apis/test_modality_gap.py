@@ -14,7 +14,6 @@ from mmsocket.apis.cka import linear_cka
 from mmsocket.apis.inference import eval_loader_cfg, init_model
 from mmsocket.apis.modality_gap import (classifier_features,
                                         format_modality_gap, modality_gap)
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import ROOT
 
 
@@ -30,9 +29,7 @@ def tiny_unadapted(tmp_path, num_classes, data_root):
     return path, resolve_config(cfg)
 
 
-def test_gap_table_cka_and_figure(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_gap_table_cka_and_figure(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     config, cfg = tiny_unadapted(tmp_path, num_classes, data_root)
     out = tmp_path / 'gap.png'

@@ -15,7 +15,6 @@ from mmsocket.datasets.decode_cache import DecodeCache, decode_cache
 from mmsocket.datasets.transforms import LoadModality
 from mmsocket.datasets.transforms import loading as loading_module
 from tests.fixtures import write_png, write_tiny_dataset
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 
 
 @pytest.fixture
@@ -99,10 +98,8 @@ def test_zero_budget_turns_it_off(tmp_path, decodes):
     assert len(decodes) == 2
 
 
-def test_run_is_identical_with_and_without_the_cache(
-        source_ckpt,  # noqa: F811
-        tmp_path,
-        decodes):
+def test_run_is_identical_with_and_without_the_cache(source_ckpt, tmp_path,
+                                                     decodes):
     from mmsocket.apis.experiment import prepare_config, run_config
     from tests.test_engine.test_socket_runner import transfer_cfg
     data_root, ckpt, num_classes = source_ckpt

@@ -19,6 +19,7 @@ from mmsocket.dataset_converters.output import OWNER_FILE
 from mmsocket.registry import DATASETS
 from tests.fixtures import write_paired_folders
 from tests.fixtures_official import tree_digest
+from tools.dataset_converters.paired_folders import main as paired_folders_main
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TR = ('Living Room', 'kitchen', 'Bath-room', 'hall', 'Office', 'garage',
@@ -309,22 +310,20 @@ def test_a_kill_between_the_two_renames_loses_nothing(user_tree, tmp_path,
     assert tree_digest(str(out)) == first
 
 
-def test_cli_prints_progress_and_per_class_summary(user_tree, tmp_path):
+def test_cli_prints_progress_and_per_class_summary(user_tree, tmp_path,
+                                                   capsys):
     classes = tmp_path / 'classes.txt'
     classes.write_text('# my classifier\n' + '\n'.join(sorted(TR)) + '\n')
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools/dataset_converters/paired_folders.py'),
+    # The tool's main() in this process; its error exit below as a command.
+    assert paired_folders_main([
         user_tree['root'], '--out',
         str(tmp_path / 'out'), '--classes-file',
         str(classes), '--depth-range', '0', '6'
-    ],
-                          capture_output=True,
-                          text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert '40/40' in proc.stdout  # mmengine's progress bar (24 TR + 16 TI)
-    assert 'Living Room 3' in proc.stdout and 'cellar 2' in proc.stdout
-    assert 'depth_range_m [0.0, 6.0]' in proc.stdout
+    ]) == 0
+    out = capsys.readouterr().out
+    assert '40/40' in out  # mmengine's progress bar (24 TR + 16 TI)
+    assert 'Living Room 3' in out and 'cellar 2' in out
+    assert 'depth_range_m [0.0, 6.0]' in out
     proc = subprocess.run([
         sys.executable,
         osp.join(ROOT, 'tools/dataset_converters/paired_folders.py'),

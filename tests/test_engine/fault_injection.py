@@ -177,12 +177,27 @@ def run_tool(main,
     """Run ``main(argv)`` in a forked process; return its exit code
     (``-9`` when the fault killed it)."""
     proc = start_tool(main, argv, fault)
-    proc.join(timeout)
-    if proc.is_alive():
+    if not wait_exit(proc, timeout):
         proc.kill()
         proc.join()
         raise TimeoutError(f'{argv} did not finish in {timeout} s')
     return proc.exitcode
+
+
+def wait_exit(proc, timeout: float) -> bool:
+    """Wait until ``proc`` has exited (False after ``timeout`` s).
+
+    Polls the pid (``waitpid``) instead of ``proc.join(timeout)``, which
+    waits on multiprocessing's sentinel pipe: the DataLoader workers the tool
+    forked inherit that pipe and keep it open until their watchdog sees the
+    tool gone, about 5 s after it died or exited.
+    """
+    deadline = time.monotonic() + timeout
+    while proc.is_alive():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def load(path: str) -> dict:

@@ -17,7 +17,6 @@ from mmsocket.apis import build_runner, merge_train_args, parse_train_args
 from mmsocket.engine.hooks import DivergenceError
 from tests.test_engine.fault_injection import ENV, load, run_tool
 from tools.train import main as train
-from .test_socket_runner import source_ckpt  # noqa: F401 (a fixture)
 from .test_socket_runner import transfer_cfg
 
 FAULTY = ("custom_imports = dict(imports=['toy_parts', "
@@ -85,7 +84,7 @@ def _digests(work_dir):
 
 @pytest.mark.slow
 def test_lr_1e6_stops_socket_and_keeps_the_good_checkpoint(
-        source_ckpt, tmp_path):  # noqa: F811
+        source_ckpt, tmp_path):
     """The issue's command line on a tiny SOCKET config, as a user runs it,
     in a work dir that holds a good checkpoint from an earlier run."""
     data_root, ckpt, num_classes = source_ckpt

@@ -14,18 +14,19 @@ from tests.test_engine.fault_injection import (assert_same,
                                                assert_same_final_state, load,
                                                run_tool)
 from tools.train import main as train
-from .test_socket_runner import source_ckpt  # noqa: F401 (a fixture)
 from .test_socket_runner import ROOT, transfer_cfg
 from .test_tgmb_tgkt_runner import stage_cfg
 
 pytestmark = pytest.mark.slow
 
-EPOCHS = 3
+# Two epochs of 3 iterations: every fault has a checkpoint before it and
+# training after it.
+EPOCHS = 2
 FAULTS = dict(
     first_epoch='iter:2',  # before any checkpoint: resume starts afresh
     mid_epoch='iter:5',  # epoch 2, batch 2: resume from epoch_1
-    after_checkpoint='epoch_end:2',  # resume from epoch_2 at once
-    during_checkpoint_write='save:3',  # half a temp file left behind
+    after_checkpoint='epoch_end:1',  # resume from epoch_1 at once
+    during_checkpoint_write='save:2',  # half a temp file left behind
     during_pseudo_label_pass='pl_pass:2')
 
 
@@ -77,7 +78,7 @@ def log_text(work_dir: str) -> str:
 
 
 @pytest.fixture(scope='module')
-def socket_reference(source_ckpt, tmp_path_factory):  # noqa: F811
+def socket_reference(source_ckpt, tmp_path_factory):
     root = tmp_path_factory.mktemp('socket_resume')
     config = write(
         socket_cfg(source_ckpt, str(root / 'ref')), str(root / 'socket.py'))
@@ -120,7 +121,7 @@ def test_disk_full_while_saving_loses_nothing(socket_reference, capfd):
 
 
 def test_workers_persistent_or_not_draw_the_same(socket_reference,
-                                                 source_ckpt):  # noqa: F811
+                                                 source_ckpt):
     """Workers re-seed every epoch from (seed, epoch, rank, worker): fresh
     workers per epoch give the persistent workers' batches (mmengine's own
     seeding would replay epoch 0's random numbers every epoch)."""
@@ -140,10 +141,10 @@ def test_resume_with_changed_seed_and_lr_keeps_the_checkpoints(
     root, config, reference = socket_reference
     work_dir = str(root / 'changed')
     os.makedirs(work_dir)
-    shutil.copy(osp.join(root, 'ref', 'epoch_2.pth'), work_dir)
+    shutil.copy(osp.join(root, 'ref', 'epoch_1.pth'), work_dir)
     assert run_tool(train, [
         config, '--work-dir', work_dir, '--resume',
-        osp.join(work_dir, 'epoch_2.pth'), '--cfg-options',
+        osp.join(work_dir, 'epoch_1.pth'), '--cfg-options',
         'randomness.seed=5', 'optim_wrapper.optimizer.lr=0.5'
     ]) == 0
     assert_same_final_state(reference,
@@ -176,10 +177,10 @@ def dfdd_cfg(data_root, work_dir):
     return with_faults(cfg, work_dir)
 
 
-@pytest.fixture(scope='module')
-def depth_data(tmp_path_factory):
+def make_depth_data(out) -> str:
+    """Tiny depth domains under ``out`` (the ``depth_data`` fixture of
+    tests/conftest.py makes them once a session)."""
     from mmsocket.synthetic import generate_depth_domains
-    out = tmp_path_factory.mktemp('depth') / 'data'
     generate_depth_domains(
         str(out),
         seed=0,
@@ -192,11 +193,8 @@ def depth_data(tmp_path_factory):
 
 
 @pytest.mark.parametrize('method', ['tgmb', 'dfdd'])
-def test_killed_tgmb_and_dfdd_runs_resume_bit_for_bit(
-        method,
-        source_ckpt,  # noqa: F811
-        depth_data,
-        tmp_path):
+def test_killed_tgmb_and_dfdd_runs_resume_bit_for_bit(method, source_ckpt,
+                                                      depth_data, tmp_path):
 
     def build(work_dir):
         if method == 'tgmb':
@@ -205,8 +203,8 @@ def test_killed_tgmb_and_dfdd_runs_resume_bit_for_bit(
 
     config = write(build(str(tmp_path / 'ref')), str(tmp_path / 'cfg.py'))
     reference = train_until_done(config, str(tmp_path / 'ref'))
-    # Epoch 2 of 3 iterations (TGMB) / 2 (DFDD): the second iteration.
+    # Epoch 2 of 3 iterations (TGMB) / 2 (DFDD): its second iteration.
     per_epoch = reference['meta']['iter'] // EPOCHS
-    fault = f'iter:{per_epoch + 2}' if per_epoch > 1 else 'iter:3'
+    fault = f'iter:{per_epoch + min(2, per_epoch)}'
     final = train_until_done(config, str(tmp_path / 'killed'), fault)
     assert_same_final_state(reference, final)

@@ -6,8 +6,6 @@ learning rate was raised on the command line."""
 import glob
 import json
 import os.path as osp
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -15,8 +13,9 @@ from mmengine.runner import Runner
 from mmengine.visualization import BaseVisBackend
 
 from mmsocket.registry import VISBACKENDS
-from .test_socket_runner import source_ckpt  # noqa: F401
-from .test_socket_runner import ROOT, trained_state, transfer_cfg
+from tests.test_engine.fault_injection import run_tool
+from tools.train import main as train
+from .test_socket_runner import trained_state, transfer_cfg
 
 
 @VISBACKENDS.register_module(force=True)
@@ -49,9 +48,7 @@ def gt_labels(data_root):
         return torch.tensor([r['gt_label'] for r in json.load(f)['data_list']])
 
 
-def test_socket_logs_counts_flip_rate_and_accuracy(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_socket_logs_counts_flip_rate_and_accuracy(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     work = str(tmp_path / 'work')
     cfg = transfer_cfg('socket', data_root, ckpt, num_classes, work)
@@ -96,8 +93,7 @@ def test_socket_logs_counts_flip_rate_and_accuracy(
 
 @pytest.mark.slow
 def test_monitoring_changes_nothing_and_reads_only_the_eval_set(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+        source_ckpt, tmp_path):
     """Monitoring on, off, and on against permuted evaluation labels: the
     trained weights are bit-identical, and the accuracy follows the
     evaluation file (so that is where the labels come from)."""
@@ -135,8 +131,7 @@ def test_monitoring_changes_nothing_and_reads_only_the_eval_set(
 
 @pytest.mark.slow
 def test_a_run_with_a_raised_learning_rate_warns_of_collapse(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+        source_ckpt, tmp_path, capfd):
     """tools/train.py ... --cfg-options optim_wrapper.optimizer.lr=500:
     SHOT's encoder saturates and every target image gets one class."""
     data_root, ckpt, num_classes = source_ckpt
@@ -145,20 +140,16 @@ def test_a_run_with_a_raised_learning_rate_warns_of_collapse(
     cfg.log_level = 'INFO'
     path = str(tmp_path / 'shot.py')
     cfg.dump(path)
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(ROOT, 'tools/train.py'), path, '--cfg-options',
-        'optim_wrapper.optimizer.lr=500'
-    ],
-                          cwd=ROOT,
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # tools/train.py's main() in a forked process (the command line's
+    # parsing and logging; not its seconds of imports).
+    capfd.readouterr()
+    assert run_tool(
+        train, [path, '--cfg-options', 'optim_wrapper.optimizer.lr=500']) == 0
+    out = capfd.readouterr().out
     warnings = [
-        line for line in proc.stdout.splitlines()
+        line for line in out.splitlines()
         if 'WARNING - Pseudo-labels' in line and 'Collapse: ' in line
     ]
-    assert warnings, proc.stdout[-3000:]
+    assert warnings, out[-3000:]
     assert 'Collapse: of the 12 target samples, ' in warnings[0]
     assert '% of the predictions are ' in warnings[0]

@@ -45,9 +45,10 @@ def tiny(cfg: Config, data_root: str, work_dir: str, name: str,
     return resolve_config(cfg)
 
 
-@pytest.fixture(scope='module')
-def source_ckpt(tmp_path_factory):
-    root = tmp_path_factory.mktemp('data')
+def train_tiny_source(root) -> tuple:
+    """The tiny data set and its RGB source model (2 epochs), written
+    under ``root``: ``(data_root, checkpoint, num_classes)``. The
+    ``source_ckpt`` fixture (tests/conftest.py) makes it once a session."""
     write_tiny_dataset(str(root), per_class=4, ti_per_class=3, size=(12, 16))
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/source/synthetic/kv1_rgb.py'))

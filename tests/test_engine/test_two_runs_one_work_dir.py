@@ -16,7 +16,7 @@ from toy_parts import write_toy_config
 from mmsocket.apis import Run, execute
 from mmsocket.utils import WorkDirInUseError
 from tests.test_engine.fault_injection import (assert_same, load, run_tool,
-                                               start_tool)
+                                               start_tool, wait_exit)
 from tools.train import main as train
 
 FAULTY = ("custom_imports = dict(imports=['toy_parts', "
@@ -98,7 +98,7 @@ def test_second_run_in_a_live_work_dir_is_refused(tmp_path, capfd):
         }
     finally:
         open(tmp_path / 'go_on', 'w').close()
-        first.join(120)
+        wait_exit(first, 120)
     assert first.exitcode == 0
     assert not osp.exists(osp.join(work_dir, '.run.lock'))
     # The checkpoints are seed 0's, as if it had trained alone.

@@ -14,13 +14,15 @@ checkout beside it), at test scale, which changes only this:
   is 1/4); its 30 epochs are one batch each on the 16 tiny images;
 - ``tools/adapt.py`` gets ``--epochs 1 --batch-size 4 --seed 0`` appended
   (argparse keeps the last value given);
-- for the SOCKET layout, the config's ``data_root`` is that layout's RGB
-  folder and its importer's block replaces the converter's.
+- the stock classifier is trained once (on the paired folders' RGB) and
+  copied into the SOCKET layout's folder, which has the same 8 classes;
+  there the importer's block replaces the converter's.
 """
 import json
 import os
 import os.path as osp
 import re
+import shutil
 import subprocess
 import sys
 
@@ -111,35 +113,32 @@ print('RESULT=' + json.dumps(dict(
 '''
 
 
-def user_folder(tmp_path, layout):
-    """The user's folder: their images, this checkout's tools/ and
-    configs/; the stock classifier trained by mmpretrain's own
-    tools/train.py (no mmsocket import); the data converted and adapted as
-    the doc says. Returns the doc's blocks and the environment."""
+def user_folder(tmp_path):
+    """A user's folder: this checkout's tools/ and configs/, the doc's
+    config file, and the doc's blocks and the environment."""
     for name in ('tools', 'configs'):
         os.symlink(osp.join(REPO_ROOT, name), tmp_path / name)
-    if layout == 'paired_folders':
-        tree = write_paired_folders(
-            str(tmp_path / 'my_photos'),
-            TR,
-            TI,
-            per_class=2,
-            rgb_ext='.png',
-            size=(12, 16))
-        for short, long in (('tr', 'task_relevant'), ('ti',
-                                                      'task_irrelevant')):
-            os.rename(
-                osp.join(tree['root'], short), osp.join(tree['root'], long))
-    else:
-        write_socket_layout(str(tmp_path / 'data' / 'SUN'))
     blocks = {n: t for _, n, t in walkthrough_blocks()}
-    env = subprocess_env()
+    (tmp_path / 'my_resnet18.py').write_text(blocks['my_resnet18.py'] +
+                                             TEST_SCALE)
+    return blocks, subprocess_env()
 
-    config = blocks['my_resnet18.py'] + TEST_SCALE
-    if layout == 'socket_layout':
-        config = config.replace("'my_photos/task_relevant/rgb'",
-                                "'data/SUN/kv1com_image'")
-    (tmp_path / 'my_resnet18.py').write_text(config)
+
+@pytest.fixture(scope='module')
+def paired_user(tmp_path_factory):
+    """The paired folders' user: their images, and the stock classifier
+    trained by mmpretrain's own tools/train.py (no mmsocket import)."""
+    tmp_path = tmp_path_factory.mktemp('paired_user')
+    blocks, env = user_folder(tmp_path)
+    tree = write_paired_folders(
+        str(tmp_path / 'my_photos'),
+        TR,
+        TI,
+        per_class=2,
+        rgb_ext='.png',
+        size=(12, 16))
+    for short, long in (('tr', 'task_relevant'), ('ti', 'task_irrelevant')):
+        os.rename(osp.join(tree['root'], short), osp.join(tree['root'], long))
     # mmpretrain's own tools/train.py; every import it makes is logged.
     proc = run_block(tmp_path, blocks['stock'],
                      dict(env, PYTHONPROFILEIMPORTTIME='1'))
@@ -150,11 +149,12 @@ def user_folder(tmp_path, layout):
     # no import of mmsocket).
     assert not [m for m in imported if m.split('.')[0] == 'mmsocket']
     assert (tmp_path / 'work_dirs/my_resnet18/epoch_30.pth').is_file()
+    return tmp_path, blocks, env
 
-    run_block(
-        tmp_path,
-        blocks['convert' if layout == 'paired_folders' else 'socket-layout'],
-        env)
+
+def convert_and_adapt(tmp_path, blocks, env, convert_block):
+    """The data converted and adapted as the doc says."""
+    run_block(tmp_path, blocks[convert_block], env)
     adapt = run_block(tmp_path, blocks['adapt'] + ADAPT_TEST_SCALE, env)
     table = adapt.stdout[adapt.stdout.index('| method |'):]
     assert [row.split(' | ')[0] for row in table.splitlines()[2:5]
@@ -162,7 +162,6 @@ def user_folder(tmp_path, layout):
     for run in ('shot_seed0', 'socket_seed0'):  # adapt exported them
         assert (tmp_path / 'work_dirs/my_adapt' / run /
                 'export/model.pth').is_file()
-    return blocks, env
 
 
 def exported_scores(tmp_path, export_dir, images, doc_block=None):
@@ -201,8 +200,9 @@ def encoded_test_set(tmp_path, export_dir, domain):
 
 
 @pytest.mark.slow
-def test_the_documented_commands_end_to_end(tmp_path):
-    blocks, env = user_folder(tmp_path, 'paired_folders')
+def test_the_documented_commands_end_to_end(paired_user):
+    tmp_path, blocks, env = paired_user
+    convert_and_adapt(tmp_path, blocks, env, 'convert')
     run_block(tmp_path, blocks['test'], env)
     run_block(tmp_path, blocks['export'], env)
     # tools/test.py's predictions against the exported model's on the
@@ -228,8 +228,12 @@ def test_the_documented_commands_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_documented_commands_on_the_socket_layout(tmp_path):
-    user_folder(tmp_path, 'socket_layout')
+def test_the_documented_commands_on_the_socket_layout(tmp_path, paired_user):
+    blocks, env = user_folder(tmp_path)
+    write_socket_layout(str(tmp_path / 'data' / 'SUN'))
+    shutil.copytree(paired_user[0] / 'work_dirs/my_resnet18',
+                    tmp_path / 'work_dirs/my_resnet18')
+    convert_and_adapt(tmp_path, blocks, env, 'socket-layout')
     # adapt's own export, loaded without mmsocket, scores the encoded test
     # set as the run's evaluation did.
     export_dir = 'work_dirs/my_adapt/socket_seed0/export'

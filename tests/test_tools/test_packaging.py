@@ -71,3 +71,15 @@ def test_constraints_pin_every_requirement_within_its_range():
     for doc in ('README.md', '.ci/run', 'docs/get_started.md'):
         with open(f'{root}/{doc}') as f:
             assert command in f.read(), doc
+
+
+def test_ci_runs_the_readme_test_command_on_two_workers():
+    """README, CI and get_started run the suite with pytest-xdist's
+    ``-n 2``, which requirements/tests.txt installs."""
+    root = REPO_ROOT
+    command = 'python -m pytest tests -q -n 2'
+    for doc in ('README.md', '.ci/run', 'docs/get_started.md'):
+        with open(f'{root}/{doc}') as f:
+            assert command in f.read(), doc
+    names = [r.name for r in _requirements(f'{root}/requirements/tests.txt')]
+    assert 'pytest-xdist' in names

@@ -14,7 +14,6 @@ from mmengine.runner import Runner
 
 from mmsocket.engine.hooks import LossGradientScaleHook
 from mmsocket.engine.hooks.loss_gradient_scale_hook import loss_gradient_norms
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import trained_state, transfer_cfg
 from tests.test_models.test_algorithms.test_tgmb_tgkt import build_tgmb
 from tests.test_models.test_algorithms.toy_socket import (batch, build_socket,
@@ -87,9 +86,7 @@ def test_hook_refuses_a_model_without_loss_terms():
         LossGradientScaleHook().before_train(runner)
 
 
-def test_measuring_changes_nothing_in_training(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_measuring_changes_nothing_in_training(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     states = []
     for hooked in (False, True):

@@ -17,7 +17,6 @@ from mmsocket.engine.hooks import PredictionVisualizationHook
 from mmsocket.engine.hooks.prediction_visualization_hook import \
     sample_file_name
 from mmsocket.registry import DATASETS
-from tests.test_engine.test_socket_runner import source_ckpt  # noqa: F401
 from tests.test_engine.test_socket_runner import ROOT
 
 
@@ -57,9 +56,7 @@ def test_hook_draws_the_argmax_on_the_rgb_image():
     assert calls[0].kwargs['image'][0, 0].tolist() == [30, 20, 10]
 
 
-def test_show_dir_writes_one_drawn_image_per_sample(
-        source_ckpt,  # noqa: F811
-        tmp_path):
+def test_show_dir_writes_one_drawn_image_per_sample(source_ckpt, tmp_path):
     data_root, ckpt, num_classes = source_ckpt
     cfg = Config.fromfile(
         osp.join(ROOT, 'configs/unadapted/synthetic/kv1_to_kv1.py'))

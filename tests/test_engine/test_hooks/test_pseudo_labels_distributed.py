@@ -1,15 +1,13 @@
 """Pseudo-labels clustered by 2 gloo ranks, and the monitor's statistics of
 that refresh, equal a single process's."""
 import os
-import socket
 
 import pytest
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
 from mmengine.dataset import DefaultSampler, pseudo_collate
 from torch.utils.data import DataLoader, Dataset
 
+from tests.gloo_ranks import on_gloo_ranks
 from tests.test_models.test_algorithms.toy_socket import build_socket, stream
 from .test_pseudo_label_monitor import monitored
 
@@ -50,32 +48,21 @@ def cluster(num_sources):
         labels=labels)
 
 
-def _worker(rank, world_size, port, out_dir):
-    from mmengine.registry import init_default_scope
-    init_default_scope('mmsocket')
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=world_size)
-    try:
-        for num_sources in (1, 2):
-            torch.save(
-                cluster(num_sources),
-                os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
-            torch.save(
-                monitored(build_socket(num_sources, seed=11)),
-                os.path.join(out_dir, f'monitor_{num_sources}_{rank}.pt'))
-    finally:
-        dist.destroy_process_group()
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+def _worker(rank, out_dir):
+    """On each forked gloo rank (tests/gloo_ranks.py): its labels and
+    statistics, saved for the test."""
+    for num_sources in (1, 2):
+        torch.save(
+            cluster(num_sources),
+            os.path.join(out_dir, f'{num_sources}_{rank}.pt'))
+        torch.save(
+            monitored(build_socket(num_sources, seed=11)),
+            os.path.join(out_dir, f'monitor_{num_sources}_{rank}.pt'))
 
 
 @pytest.mark.slow
 def test_two_ranks_give_the_single_process_labels_and_statistics(tmp_path):
-    mp.spawn(_worker, args=(2, _free_port(), str(tmp_path)), nprocs=2)
+    on_gloo_ranks(_worker, str(tmp_path), world_size=2)
     for num_sources in (1, 2):
         single = cluster(num_sources)
         for rank in range(2):
