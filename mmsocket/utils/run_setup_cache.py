@@ -2,9 +2,11 @@
 """Compute two pure parts of every mmengine Runner's set-up once per process.
 
 A Runner formats its config with yapf (``Config.pretty_text``) for the log,
-the dumped ``config.py``, the visualizer and every checkpoint's meta, about
-0.25 s each on this machine's cores, and collects the environment summary
-(``gcc --version``, torch's build) once, ~0.4 s. A grid or quick-start
+the dumped ``config.py``, the visualizer and every checkpoint's meta, and
+collects the environment summary (``gcc --version``, torch's build) once.
+In a cProfile of one tiny ``tools/train.py`` run on one core of the 2-core
+test machine, yapf took 2.77 s of the run's 3.45 s (6 calls), and the run
+took 1.21 s with this cache (docs/benchmarks.md). A grid or quick-start
 process runs dozens of Runners on configs whose text repeats, in an
 environment that does not change, so both results are cached:
 
