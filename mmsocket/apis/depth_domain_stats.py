@@ -8,7 +8,6 @@ so a change of the generator that moves them shows up. Any data root whose
 annotation files follow :class:`~mmsocket.datasets.DepthDataset`'s format
 (``docs/dfdd_data.md``) can be described the same way.
 """
-import json
 import os.path as osp
 from typing import Dict, List, Optional
 
@@ -16,6 +15,7 @@ import cv2
 import mmcv
 import numpy as np
 
+from ..datasets.annotation_file import read_annotation_file, read_json_file
 from .table_format import markdown_table
 
 #: Column titles of :func:`format_depth_domain_stats`, in order.
@@ -51,8 +51,10 @@ def image_set_stats(data_root: str,
         pixels), both None without depth maps; ``classes_per_image`` (mean
         number of distinct semantic ids), None without semantic maps.
     """
-    with open(osp.join(data_root, ann_file)) as f:
-        ann = json.load(f)
+    ann = read_annotation_file(
+        osp.join(data_root, ann_file),
+        keys=('data_list', ),
+        doc='docs/dfdd_data.md')
     records = ann['data_list'][:num]
     if not records:
         raise ValueError(f'{ann_file} under {data_root} lists no images')
@@ -95,14 +97,12 @@ def depth_domain_stats(data_root: str,
                        num: Optional[int] = 150) -> Dict[str, dict]:
     """:func:`image_set_stats` of every annotation file ``meta.json`` names
     (the layout of ``generate_depth_domains``), by its key."""
-    meta_path = osp.join(data_root, 'meta.json')
-    if not osp.isfile(meta_path):
-        raise FileNotFoundError(
-            f'no meta.json in {data_root}: generate the domains with '
-            'tools/dataset_converters/generate_synthetic_depth.py --out '
-            f'{data_root}, or call image_set_stats on one annotation file')
-    with open(meta_path) as f:
-        meta = json.load(f)
+    meta = read_json_file(
+        osp.join(data_root, 'meta.json'),
+        'the domains\' meta.json',
+        hint='generate the domains with '
+        'tools/dataset_converters/generate_synthetic_depth.py --out '
+        f'{data_root}, or call image_set_stats on one annotation file')
     return {
         key: image_set_stats(data_root, ann, num)
         for key, ann in meta['annotations'].items()
