@@ -167,11 +167,15 @@ class Quickstart:
         return [(s, a) for s in self.source_seeds for a in self.seeds]
 
     # ------------------------------------------------------- the pipeline
-    def generate(self) -> None:
+    def generate(self, domains: Optional[Sequence[str]] = None) -> None:
+        """Render the data set (``domains``: only these sensor domains;
+        default all)."""
         from ..synthetic import generate_transfer_benchmark
         kwargs = dict(
             n_tr_per_class=6, n_ti_per_class=3,
             n_test_per_class=2) if self.quick else {}
+        if domains is not None:
+            kwargs['domains'] = tuple(domains)
         print(f'[1/4] Synthetic benchmark in {self.data}')
         generate_transfer_benchmark(self.data, seed=0, **kwargs)
 

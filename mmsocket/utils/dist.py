@@ -33,7 +33,8 @@ from torch.nn.parallel import DistributedDataParallel
 
 __all__ = [
     'is_accelerator_available', 'init_cpu_dist', 'cpu_model_wrapper_cfg',
-    'setup_distributed', 'cleanup_distributed', 'check_same_config'
+    'setup_distributed', 'cleanup_distributed', 'check_same_config',
+    'stop_persistent_workers'
 ]
 
 
@@ -239,6 +240,34 @@ def check_same_config(cfg: Config) -> None:
         'and options.')
 
 
+def stop_persistent_workers() -> int:
+    """Stop the workers of every DataLoader that keeps them
+    (``persistent_workers=True``) and is still alive; return how many
+    loaders there were.
+
+    A finished Runner is a reference cycle: its loaders' worker iterators
+    are freed by ``gc.collect()``, when torch can no longer reach the
+    workers (their queues went with the cycle), so it waits
+    ``MP_STATUS_CHECK_INTERVAL`` (5 s) per worker before killing it: 10-15
+    s idle at the end of every CPU DDP run (tests/test_utils/
+    test_dist_utils.py). Stopped while the loaders are alive, the workers
+    exit at once. torch's own shutdown is called (the one the iterator's
+    ``__del__`` calls); a loader used again starts new workers.
+    """
+    from torch.utils.data import DataLoader
+    loaders = [
+        # type(), not isinstance(): no object's __class__ is asked (some
+        # of torch's deprecated module proxies warn on it).
+        obj for obj in gc.get_objects() if issubclass(type(obj), DataLoader)
+        and getattr(obj, '_iterator', None) is not None
+        and hasattr(obj._iterator, '_shutdown_workers')
+    ]
+    for loader in loaders:
+        loader._iterator._shutdown_workers()
+        loader._iterator = None
+    return len(loaders)
+
+
 def cleanup_distributed(initialized: bool, clean_exit: bool = True) -> None:
     """Destroy the process group if :func:`setup_distributed` created it.
 
@@ -250,6 +279,7 @@ def cleanup_distributed(initialized: bool, clean_exit: bool = True) -> None:
     """
     if not (initialized and clean_exit and torch_dist.is_initialized()):
         return
+    stop_persistent_workers()
     gc.collect()
     # Let every rank finish its last collective first: a rank that tears
     # the group down while a peer still uses it aborts that peer

@@ -73,16 +73,79 @@ def test_gpu_check_runs_on_cpu_with_tiny_sizes(tmp_path):
 
 @pytest.mark.slow
 def test_sharing_benchmark_on_tiny_steps():
+    """Real children for ``alone`` and ``pair_pinned`` (the thread policy
+    in each); ``pair`` and ``pair_passive`` start the same child, so they
+    are checked without processes below."""
     from mmsocket.apis.benchmark.sharing import (benchmark_sharing,
                                                  sharing_report)
-    results = benchmark_sharing(rounds=1, steps=1, warmup=0, scale='tiny')
-    assert list(results) == ['alone', 'pair', 'pair_passive', 'pair_pinned']
-    assert [len(r[0]) for r in results.values()] == [1, 2, 2, 2]
+    results = benchmark_sharing(
+        rounds=1,
+        steps=1,
+        warmup=0,
+        scale='tiny',
+        variants=('alone', 'pair_pinned'))
+    assert list(results) == ['alone', 'pair_pinned']
+    assert [len(r[0]) for r in results.values()] == [1, 2]
     cores = len(os.sched_getaffinity(0))
     # Threads by the policy: all cores alone, each pinned child its share.
     assert 1 <= results['alone'][0][0]['threads'] <= cores
+    assert results['alone'][0][0]['cores'] == cores
     assert all(c['threads'] <= c['cores'] for c in results['pair_pinned'][0])
     assert {c['cores']
             for c in results['pair_pinned'][0]} == {max(1, cores // 2)}
+    assert all(c['seconds'] > 0 for r in results.values() for c in r[0])
     text = sharing_report(results)
     assert '| alone | 1 |' in text and 'slowdown vs alone' in text
+
+
+def test_sharing_variants_start_their_children(monkeypatch):
+    """Every variant, rotated each round: which children start together,
+    with which environment and cores."""
+    import json
+
+    from mmsocket.apis.benchmark import sharing
+    from mmsocket.utils.thread_policy import PASSIVE_WAIT
+    started = []
+
+    class Child:
+
+        def __init__(self, seconds):
+            self.returncode = 0
+            self.out = json.dumps(dict(seconds=seconds, threads=1, cores=1))
+
+        def communicate(self):
+            return 'log line\n' + self.out + '\n', ''
+
+    def spawn(steps, warmup, scale, extra_env=None, cpus=None):
+        started.append((steps, warmup, scale, extra_env, cpus))
+        return Child(1.0 + len(started) % 2)
+
+    monkeypatch.setattr(sharing, '_spawn', spawn)
+    results = sharing.benchmark_sharing(
+        rounds=2, steps=3, warmup=1, scale='tiny')
+    assert list(results) == list(sharing.VARIANTS)
+    sizes = [[len(r) for r in rounds] for rounds in results.values()]
+    assert sizes == [[1, 1], [2, 2], [2, 2], [2, 2]]
+    assert len(started) == 2 * 7
+    assert {s[:3] for s in started} == {(3, 1, 'tiny')}
+    envs = [s[3] for s in started]
+    assert envs.count(PASSIVE_WAIT) == 4 and envs.count(None) == 10
+    cpus = sorted(os.sched_getaffinity(0))
+    half = max(1, len(cpus) // 2)
+    pinned = [s[4] for s in started if s[4] is not None]
+    assert pinned == [set(cpus[:half]), set(cpus[half:] or cpus[:half])] * 2
+    text = sharing.sharing_report(results)
+    for variant in sharing.VARIANTS:
+        assert f'| {variant} |' in text
+
+    class Failed(Child):
+
+        def __init__(self, *args, **kwargs):
+            self.returncode = 3
+
+        def communicate(self):
+            return '', 'Traceback: boom'
+
+    monkeypatch.setattr(sharing, '_spawn', Failed)
+    with pytest.raises(RuntimeError, match='exit 3'):
+        sharing.run_variant('alone', 1, 0, 'tiny')

@@ -5,6 +5,7 @@ import os
 import pytest
 import torch.distributed as torch_dist
 from mmengine.config import Config
+from torch.utils.data import DataLoader
 from toy_parts import free_port, write_toy_config
 
 from mmsocket.utils import dist as dist_utils
@@ -136,3 +137,24 @@ def test_ranks_with_different_configs_stop_together(lrs):
         assert answers[0] == answers[1]
         assert 'rank 1: optim_wrapper.optimizer.lr=0.5 (rank 0: 0.1)' in \
             answers[0]
+
+
+def test_persistent_workers_stop_before_the_group_closes():
+    # A finished Runner is a reference cycle; its persistent-worker
+    # iterator freed by gc.collect() would wait 5 s per worker.
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.self = holder
+    holder.loader = DataLoader(
+        list(range(4)), batch_size=2, num_workers=1, persistent_workers=True)
+    assert [b.tolist() for b in holder.loader] == [[0, 1], [2, 3]]
+    workers = list(holder.loader._iterator._workers)
+    assert all(w.is_alive() for w in workers)
+    assert dist_utils.stop_persistent_workers() >= 1
+    assert holder.loader._iterator is None
+    assert not any(w.is_alive() for w in workers)
+    # The loader still works: it starts new workers.
+    assert [b.tolist() for b in holder.loader] == [[0, 1], [2, 3]]
+    dist_utils.stop_persistent_workers()

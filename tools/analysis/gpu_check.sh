@@ -23,7 +23,7 @@ PORT=${PORT:-29512}
 if [ "$DEVICE" = cpu ]; then AMP=${AMP:-bf16}; else AMP=${AMP:-fp16}; fi
 if [ "$TINY" = 1 ]; then
   SCALE=tiny
-  AMP_MEMORY=--no-memory  # the CPU check: memory runs once, in fp32
+  AMP_MEMORY=--amp-no-memory  # the CPU check: memory runs once, in fp32
 else
   SCALE=paper
   AMP_MEMORY=
@@ -42,17 +42,11 @@ fi
 mkdir -p "$OUT"
 START=$(date +%s)
 
-step() {  # name, extra options of the step benchmark
-  local name=$1; shift
-  echo "== step benchmark, $SCALE scale, $DEVICE, $name"
-  "$PY" tools/analysis/benchmark_socket_step.py --scales "$SCALE" --sources 1 \
-    --variants bare socket --device "$DEVICE" --strict \
-    --out "$OUT/step_$name.md" "$@" > "$OUT/step_$name.log" 2>&1 \
-    || { tail -40 "$OUT/step_$name.log"; exit 1; }
-}
-step fp32
-step "$AMP" --amp "$AMP" $AMP_MEMORY
-step "${AMP}_channels_last" --amp "$AMP" --channels-last $AMP_MEMORY
+# fp32, $AMP and $AMP + channels_last: one parent process for the three.
+echo "== step benchmark, $SCALE scale, $DEVICE: fp32, $AMP, ${AMP}_channels_last"
+"$PY" -m mmsocket.apis.benchmark.precision_steps "$OUT" --scale "$SCALE" \
+  --device "$DEVICE" --amp "$AMP" $AMP_MEMORY > "$OUT/steps.log" 2>&1 \
+  || { tail -40 "$OUT/steps.log"; exit 1; }
 
 echo "== DDP: SOCKET, $NPROC processes, 1 epoch of the quick data"
 OPTS=$("$PY" -m mmsocket.apis.benchmark.ddp_smoke prepare "$OUT/ddp_prep" 2>"$OUT/ddp_prep.log" | tail -1) \
