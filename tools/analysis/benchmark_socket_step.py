@@ -3,9 +3,10 @@
 
 For every configuration (network scale x number of sources) the same model
 weights (same seed) and the same input tensors are run through the variants
-``bare``, ``socket``, ``socket_nobn``, ``socket_1bwd`` and ``socket_varmean``
-(what each does: ``mmsocket/apis/benchmark/socket_step.py``), memory in a
-fresh subprocess per variant, time interleaved round-robin in one
+``bare``, ``socket``, ``socket_nobn``, ``socket_1bwd``, ``socket_statspass``
+and ``socket_varmean`` (what each does:
+``mmsocket/apis/benchmark/socket_step.py``), memory in a fresh subprocess
+per variant, time interleaved round-robin in one
 subprocess per configuration (``socket_step_runner.py``): ratios are the
 median over rounds of ``t_variant / t_bare`` of the same round, robust to
 load from other processes. See docs/benchmarks.md.

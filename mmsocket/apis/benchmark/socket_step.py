@@ -22,14 +22,19 @@
     SOCKET's losses summed and backpropagated in ONE backward after both
     forwards, so the TR and TI graphs are alive at once (the official
     code's memory behaviour), to show what the two-backward step saves.
+``socket_statspass``
+    ``SOCKET.train_step`` with the BN-input moments computed by a second
+    pass of BN's statistics kernel over every BN input (the capture before
+    the recorder read back the moments BN saved for its backward).
 ``socket_varmean``
     ``SOCKET.train_step`` with the BN-input moments captured the way the
     library did before ``bn_stats.channel_moments`` (BN's own statistics
     kernel + one fused backward pass) replaced it:
-    ``var, mean = torch.var_mean(x, dims != 1, correction=0)``. The
-    benchmark patches ``BNStatsRecorder`` in its own subprocess only (and
-    only for the recorders of this variant's model), so the table shows the
-    before/after of that optimisation side by side.
+    ``var, mean = torch.var_mean(x, dims != 1, correction=0)``.
+
+The benchmark patches ``BNStatsRecorder`` for those two in its own
+subprocess only (and only for the recorders of that variant's model), so
+the table shows the before/after of each optimisation side by side.
 
 Banks (TI feature bank, pseudo-label features/centroids) are random
 buffers: the periodic passes that fill them are not part of an iteration.
@@ -78,21 +83,20 @@ SCALES = {
 }
 AMP_DTYPES = ('fp16', 'bf16')
 METHOD_CFG = 'configs/_base_/methods/socket.py'
-VARIANTS = ('bare', 'socket', 'socket_varmean', 'socket_nobn', 'socket_1bwd')
+VARIANTS = ('bare', 'socket', 'socket_statspass', 'socket_varmean',
+            'socket_nobn', 'socket_1bwd')
 PHASES = ('fwd_tr', 'bwd_1', 'fwd_ti', 'bwd_2', 'step', 'other')
 GIB = 1024**3
 
 
 @contextlib.contextmanager
-def varmean_bn_stats_recorder():
-    """While active, new BNStatsRecorders capture the BN-input moments with
-    ``torch.var_mean`` (the capture the library used before
-    ``channel_moments``) instead of :func:`bn_stats.channel_moments`; same
-    checks and bookkeeping as the library's hook. The hook is a closure made
-    at construction, so recorders built before or after (the ``socket``
-    variant in the same timing process) keep the library's capture."""
-    import torch
-
+def patched_bn_capture(capture):
+    """While active, new BNStatsRecorders capture each BN input's moments
+    with ``capture(x, output) -> (mean, var)`` instead of the library's
+    :func:`bn_stats.channel_moments` on the moments BN saved; same checks and
+    bookkeeping as the library's hook. The hook is a closure made at
+    construction, so recorders built before or after (the ``socket`` variant
+    in the same timing process) keep the library's capture."""
     from mmsocket.models.utils import bn_stats
 
     def _make_hook(self, index):
@@ -107,9 +111,7 @@ def varmean_bn_stats_recorder():
             if x.dim() < 2:
                 raise RuntimeError(f'BN layer {self._layer_names[index]}: '
                                    f'input of shape {tuple(x.shape)}')
-            var, mean = torch.var_mean(
-                x, dim=[0] + list(range(2, x.dim())), correction=0)
-            self._slots[index] = (mean, var)
+            self._slots[index] = capture(x, output)
 
         return hook
 
@@ -119,6 +121,25 @@ def varmean_bn_stats_recorder():
         yield
     finally:
         bn_stats.BNStatsRecorder._make_hook = original
+
+
+def varmean_capture(x, output):
+    """The capture before ``channel_moments``: ``torch.var_mean``."""
+    import torch
+    var, mean = torch.var_mean(
+        x, dim=[0] + list(range(2, x.dim())), correction=0)
+    return mean, var
+
+
+def statspass_capture(x, output):
+    """The capture before the moments BN saved were read back: BN's
+    statistics kernel run a second time on every BN input."""
+    from mmsocket.models.utils.bn_stats import channel_moments
+    return channel_moments(x)
+
+
+CAPTURES = dict(
+    socket_varmean=varmean_capture, socket_statspass=statspass_capture)
 
 
 def optim_wrapper_class(device: str = 'cpu', amp: Optional[str] = None):
@@ -211,8 +232,8 @@ class StepBench:
             cfg['bn_moment_loss'] = None
         torch.manual_seed(spec['seed'])
         ctx = (
-            varmean_bn_stats_recorder()
-            if variant == 'socket_varmean' else contextlib.nullcontext())
+            patched_bn_capture(CAPTURES[variant])
+            if variant in CAPTURES else contextlib.nullcontext())
         with ctx:
             model = MODELS.build(cfg)
         model.train()

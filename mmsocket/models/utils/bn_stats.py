@@ -16,13 +16,18 @@ class _ChannelMoments(torch.autograd.Function):
     ``torch.var_mean`` over (0, 2, 3) of an NCHW tensor is 3-4x slower on
     CPU than BatchNorm's own statistics kernel, and its backward takes
     several passes; on ResNet-50 that made L_d cost 17 % of a SOCKET step
-    (docs/benchmarks.md). This uses the BN kernel forward and a single fused
-    pass backward: d/dx = g_mean / n + g_var * 2 (x - mean) / n.
+    (docs/benchmarks.md). This uses the BN kernel forward (or, given
+    ``mean`` and ``var``, the moments a BN layer already computed, so no
+    pass at all) and a single fused pass backward:
+    d/dx = g_mean / n + g_var * 2 (x - mean) / n.
     """
 
     @staticmethod
-    def forward(ctx, x: Tensor):
-        mean, var = torch.batch_norm_update_stats(x, None, None, 0.0)
+    def forward(ctx, x: Tensor, mean: Optional[Tensor], var: Optional[Tensor]):
+        if mean is None or var is None:
+            mean, var = torch.batch_norm_update_stats(x, None, None, 0.0)
+        else:  # outputs must be tensors of their own
+            mean, var = mean.clone(), var.clone()
         ctx.save_for_backward(x, mean)
         return mean, var
 
@@ -32,25 +37,67 @@ class _ChannelMoments(torch.autograd.Function):
         n = x.numel() // x.shape[1]
         shape = [1, -1] + [1] * (x.dim() - 2)
         if g_var is None:
-            return (g_mean / n).view(shape).expand_as(x).clone()
+            return (g_mean / n).view(shape).expand_as(x).clone(), None, None
         scale = g_var * (2.0 / n)
         shift = -scale * mean
         if g_mean is not None:
             shift = shift + g_mean / n
-        return torch.addcmul(shift.view(shape), x, scale.view(shape))
+        return torch.addcmul(shift.view(shape), x, scale.view(shape)), \
+            None, None
 
 
-def local_channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+def moments_saved_by_batch_norm(
+        x: Tensor, output: Tensor) -> Optional[Tuple[Tensor, Tensor]]:
+    """The batch moments a BN layer computed for ``x`` in its forward, or
+    None.
+
+    In training mode with autograd on, ``F.batch_norm`` saves the batch
+    mean and ``1 / sqrt(var + eps)`` of its input for its backward (the
+    ``NativeBatchNormBackward0`` node of ``output``). Reading them back
+    spares L_d a pass over every BN input. None (the caller computes the
+    moments itself) when the layer ran in eval mode, without autograd, as
+    a SyncBatchNorm or global-batch BN, or when the node's input is not
+    ``x``. The variance comes back as ``invstd ** -2 - eps``: within float
+    rounding of the direct value (absolute error ~ eps * 1e-7, clamped at
+    0).
+    """
+    node = getattr(output, 'grad_fn', None)
+    if node is None or type(node).__name__ != 'NativeBatchNormBackward0':
+        return None
+    try:
+        if not node._saved_training:
+            return None
+        saved_input = node._saved_input
+        mean, invstd = node._saved_result1, node._saved_result2
+        eps = node._saved_eps
+    except (AttributeError, RuntimeError):  # other torch, freed buffers
+        return None
+    if (saved_input.data_ptr() != x.data_ptr() or saved_input.shape != x.shape
+            or mean.dim() != 1 or mean.numel() != x.shape[1]
+            or invstd.shape != mean.shape):
+        return None
+    var = invstd.detach().pow(-2).sub_(eps).clamp_(min=0)
+    return mean.detach(), var
+
+
+def local_channel_moments(
+        x: Tensor,
+        saved: Optional[Tuple[Tensor,
+                              Tensor]] = None) -> Tuple[Tensor, Tensor]:
     """Mean and biased variance of ``x`` per channel (dim 1), with autograd.
 
     Equal to ``torch.var_mean(x, dims, correction=0)`` (reversed) up to
     float rounding, faster on CPU; an empty batch falls back to it.
+    ``saved``: the moments already computed (detached), e.g. by
+    :func:`moments_saved_by_batch_norm`; the result then carries the same
+    gradient without a forward pass.
     """
     if x.numel() == 0:
         dims = [0] + list(range(2, x.dim()))
         var, mean = torch.var_mean(x, dim=dims, correction=0)
         return mean, var
-    return _ChannelMoments.apply(x)
+    mean, var = saved if saved is not None else (None, None)
+    return _ChannelMoments.apply(x, mean, var)
 
 
 class NoBatchNormError(ValueError):
@@ -68,11 +115,14 @@ def _norm_layer_summary(module: nn.Module) -> str:
     return ', '.join(f'{k} x {v}' for k, v in counts.items()) or 'none'
 
 
-def channel_moments(x: Tensor) -> Tuple[Tensor, Tensor]:
+def channel_moments(
+        x: Tensor,
+        saved: Optional[Tuple[Tensor,
+                              Tensor]] = None) -> Tuple[Tensor, Tensor]:
     """:func:`local_channel_moments`, over the global batch of all ranks
     inside :func:`~mmsocket.models.utils.global_batch.global_batch`."""
     from .global_batch import global_batch_active, global_moments
-    mean, var = local_channel_moments(x)
+    mean, var = local_channel_moments(x, saved)
     if global_batch_active():
         mean, var, _ = global_moments(mean, var, x.numel() // x.shape[1])
     return mean, var
@@ -87,8 +137,10 @@ class BNStatsRecorder:
     at once. Inside it, each hook computes, for the layer's input ``x``
     (pre-normalisation, shape ``(N, C, *)``), the per-channel mean and the
     biased variance (``correction=0``) over every dimension except the
-    channel dimension 1, with :func:`channel_moments` (BN's own statistics
-    kernel and a one-pass backward). The autograd graph is kept, so a loss
+    channel dimension 1, with :func:`channel_moments` (in training mode the
+    moments the layer itself computed, see
+    :func:`moments_saved_by_batch_norm`, otherwise BN's statistics kernel;
+    a one-pass backward either way). The autograd graph is kept, so a loss
     on the statistics backpropagates into whatever produced ``x``. Only the
     two ``(C,)`` results are stored; the input is not (it is saved for
     backward exactly as the BN layer itself saves it).
@@ -176,7 +228,8 @@ class BNStatsRecorder:
                 raise RuntimeError(
                     f'BN layer "{self._layer_names[index]}" got an input of '
                     f'shape {tuple(x.shape)}; expected (N, C, *)')
-            self._slots[index] = channel_moments(x)
+            self._slots[index] = channel_moments(
+                x, moments_saved_by_batch_norm(x, output))
 
         return hook
 

@@ -322,3 +322,77 @@ def test_channel_moments_match_var_mean_values_and_gradients():
             grad_m, torch.full_like(x, 1 / (x.numel() // shape[1])))
     x = torch.randn(3, 2, 4, 4, dtype=torch.float64, requires_grad=True)
     assert torch.autograd.gradcheck(channel_moments, (x, ))
+
+
+def test_training_bn_moments_are_read_back_not_recomputed(monkeypatch):
+    """In training mode the recorder takes the moments BN computed for its
+    backward: no second statistics pass, same values and gradients as
+    var_mean; in eval mode (running statistics) it computes them."""
+    g = torch.Generator().manual_seed(3)
+    net = nn.Sequential(
+        nn.Conv2d(2, 3, 3, padding=1), nn.BatchNorm2d(3), nn.ReLU(),
+        nn.Conv2d(3, 4, 1), nn.BatchNorm2d(4)).double()
+    x = torch.randn(5, 2, 6, 7, generator=g, dtype=torch.float64) * 2 + 1
+    rec = BNStatsRecorder(net)
+    inputs = []
+    handles = [
+        m.register_forward_hook(lambda m, i, o: inputs.append(i[0]))
+        for m in rec.layers
+    ]
+    calls = []
+    original = torch.batch_norm_update_stats
+
+    def counting(*args):
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(torch, 'batch_norm_update_stats', counting)
+    for training, expected_calls in [(True, 0), (False, 2)]:
+        net.train(training)
+        inputs.clear()
+        calls.clear()
+        with rec.record():
+            net(x)
+        assert len(calls) == expected_calls
+        weights = [
+            torch.randn(m.num_features, generator=g, dtype=torch.float64)
+            for m in rec.layers for _ in range(2)
+        ]
+        loss = sum(
+            (w * s).sum()
+            for w, s in zip(weights, [t for pair in rec.stats for t in pair]))
+        refs = []
+        for h in inputs:
+            var, mean = torch.var_mean(h, dim=[0, 2, 3], correction=0)
+            refs += [mean, var]
+        for got, ref in zip([t for p in rec.stats for t in p], refs):
+            torch.testing.assert_close(got, ref, rtol=1e-10, atol=1e-12)
+        ref_loss = sum((w * r).sum() for w, r in zip(weights, refs))
+        params = list(net.parameters())
+        got = torch.autograd.grad(
+            loss, params, allow_unused=True, retain_graph=True)
+        want = torch.autograd.grad(ref_loss, params, allow_unused=True)
+        for a, b in zip(got, want):
+            if b is not None:
+                torch.testing.assert_close(a, b, rtol=1e-9, atol=1e-12)
+    for h in handles:
+        h.remove()
+
+
+def test_moments_saved_by_batch_norm_only_for_its_own_training_input():
+    from mmsocket.models.utils.bn_stats import moments_saved_by_batch_norm
+    bn = nn.BatchNorm2d(3)
+    x = torch.randn(4, 3, 5, 5, requires_grad=True)
+    saved = moments_saved_by_batch_norm(x, bn(x))
+    assert saved is not None and saved[0].shape == (3, )
+    var, mean = torch.var_mean(x.detach(), dim=[0, 2, 3], correction=0)
+    torch.testing.assert_close(saved[0], mean)
+    torch.testing.assert_close(saved[1], var, rtol=1e-5, atol=1e-6)
+    assert not saved[0].requires_grad and not saved[1].requires_grad
+    other = torch.randn(4, 3, 5, 5)
+    assert moments_saved_by_batch_norm(other, bn(x)) is None  # not its input
+    with torch.no_grad():
+        assert moments_saved_by_batch_norm(x, bn(x)) is None
+    bn.eval()
+    assert moments_saved_by_batch_norm(x, bn(x)) is None  # running stats
+    assert moments_saved_by_batch_norm(x, torch.relu(x)) is None
