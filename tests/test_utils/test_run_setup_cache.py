@@ -47,9 +47,39 @@ def test_same_text_formatted_once(counted):
     first = cfg.pretty_text
     again = Config(cfg.to_dict()).pretty_text  # a new object, same text
     assert first == again == plain
-    assert counted['format'] == 2  # one miss, then hits
+    # One miss, formatted a statement at a time (3), then hits.
+    assert counted['format'] == 1 + 3
     other = Config(dict(lr=0.2)).pretty_text
-    assert other != plain and counted['format'] == 3
+    assert other != plain and counted['format'] == 5
+    # A text that differs in one statement formats only that one.
+    seeded = Config(dict(cfg.to_dict(), lr=0.3)).pretty_text
+    assert counted['format'] == 6
+    uncache_run_setup()
+    assert seeded == Config(dict(cfg.to_dict(), lr=0.3)).pretty_text
+
+
+def test_statement_wise_text_is_what_yapf_gives_for_the_whole(counted):
+    """The configs of the tables (one run each of several methods, with the
+    edits the grid makes) and a text that is not only assignments."""
+    from mmsocket.apis import TableSpec, plan_runs, repo_root
+    from mmsocket.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+    configs = []
+    for spec in ('socket_table3_synthetic', 'socket_table4_synthetic',
+                 'tgmb_table2_synthetic', 'dfdd_table2_synthetic'):
+        runs, _ = plan_runs(
+            TableSpec(f'{repo_root()}/configs/tables/{spec}.py'), [0, 1],
+            'work_dirs/x',
+            source_seeds=[None])
+        by_config = {r.config: r for r in runs}  # one run per config
+        configs += [r.build_config() for r in list(by_config.values())[:3]]
+    whole = [c.pretty_text for c in configs]
+    cache_run_setup()
+    assert [c.pretty_text for c in configs] == whole
+    style = dict(based_on_style='pep8')
+    code = 'x=1\ndef f( a ):\n    return a\n'
+    assert mm_config.FormatCode(code, style_config=style)[0] == \
+        'x = 1\n\n\ndef f(a):\n    return a\n'
 
 
 def test_environment_collected_once_and_callers_get_a_copy(counted):

@@ -18,6 +18,8 @@ Examples::
     python tools/analysis/run_table.py \\
         configs/tables/socket_table3_synthetic.py --source-seeds 0 1 2 \\
         --seeds 0
+    # both cores of a 2-core machine: two pinned 1-thread processes
+    python tools/analysis/run_table.py SPEC --jobs 2
     # a cluster: 16 independent shards (e.g. a Slurm array), then collect
     python tools/analysis/run_table.py SPEC --sources-only
     python tools/analysis/run_table.py SPEC --shard $SLURM_ARRAY_TASK_ID/16
@@ -60,7 +62,18 @@ def parse_args(argv=None):
     parser.add_argument('--rows', nargs='+', help='only these rows')
     parser.add_argument('--columns', nargs='+', help='only these columns')
     parser.add_argument('--methods', nargs='+', help='only these methods')
-    parser.add_argument('--shard', help='i/n: run every n-th run from i')
+    parser.add_argument(
+        '--shard',
+        help='i/n: run the i-th of n shards (a run and the runs it needs '
+        'share one; with --sources-only: every n-th missing source model)')
+    parser.add_argument(
+        '--jobs',
+        type=int,
+        default=1,
+        help='run the missing source models, then the table, as this many '
+        'shards in child processes, each bound to its own share of the '
+        'usable cores with one thread per core (OMP_NUM_THREADS set to its '
+        'share); then print the table (default 1: all in this process)')
     parser.add_argument(
         '--sources-only',
         action='store_true',
