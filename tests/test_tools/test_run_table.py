@@ -36,20 +36,26 @@ def dump_tiny(src: str,
     return dst
 
 
-@pytest.fixture(scope='module')
-def table(tmp_path_factory):
-    root = tmp_path_factory.mktemp('grid')
-    data = root / 'data'
-    write_tiny_dataset(str(data), per_class=4, ti_per_class=2, size=(12, 16))
-    n = 3
-    ckpt = 'work_dirs/src/source.pth'  # default work dir of src.py, from cwd
-    paths = dict(
+CKPT = 'work_dirs/src/source.pth'  # default work dir of src.py, from cwd
+
+
+def tiny_table_configs(root) -> dict:
+    """A tiny data set in ``root/data`` and the three configs of a one-cell
+    grid on it (3 classes): its source model, Unadapted and SHOT."""
+    data = str(root / 'data')
+    write_tiny_dataset(data, per_class=4, ti_per_class=2, size=(12, 16))
+    return dict(
         src=dump_tiny('configs/source/synthetic/kv1_rgb.py',
-                      str(root / 'src.py'), str(data), n),
+                      str(root / 'src.py'), data, 3),
         unadapted=dump_tiny('configs/unadapted/synthetic/kv1_to_kv1.py',
-                            str(root / 'unadapted.py'), str(data), n, ckpt),
+                            str(root / 'unadapted.py'), data, 3, CKPT),
         shot=dump_tiny('configs/shot/synthetic/kv1_to_kv1.py',
-                       str(root / 'shot.py'), str(data), n, ckpt))
+                       str(root / 'shot.py'), data, 3, CKPT))
+
+
+def write_tiny_table_spec(path, paths: dict, shot_config: str = None) -> str:
+    """The table spec of that grid (kv1 -> kv1, Unadapted and SHOT; SHOT
+    from ``shot_config`` if given) written to ``path``."""
     spec = dict(
         title='tiny table',
         row_title='Source',
@@ -57,7 +63,7 @@ def table(tmp_path_factory):
         columns=['kv1'],
         methods=['Unadapted', 'SHOT'],
         metric='accuracy/top1',
-        sources={ckpt: paths['src']},
+        sources={CKPT: paths['src']},
         cells=[
             dict(
                 row='kv1',
@@ -69,12 +75,18 @@ def table(tmp_path_factory):
                 row='kv1',
                 column='kv1',
                 method='SHOT',
-                configs=[paths['shot']],
+                configs=[shot_config or paths['shot']],
                 paper=16.7),
         ])
-    spec_path = root / 'tiny_table.py'
-    spec_path.write_text('\n'.join(f'{k} = {v!r}' for k, v in spec.items()))
-    return root, str(spec_path), paths
+    path.write_text('\n'.join(f'{k} = {v!r}' for k, v in spec.items()))
+    return str(path)
+
+
+@pytest.fixture(scope='module')
+def table(tmp_path_factory):
+    root = tmp_path_factory.mktemp('grid')
+    paths = tiny_table_configs(root)
+    return root, write_tiny_table_spec(root / 'tiny_table.py', paths), paths
 
 
 def test_plan_reads_the_source_model_of_its_source_seed(table):

@@ -10,8 +10,7 @@ from mmengine.config import Config
 
 from mmsocket.apis import Run, grid_jobs, run_table
 from mmsocket.apis.grid import shard_runs
-from tests.fixtures import write_tiny_dataset
-from .test_run_table import dump_tiny
+from .test_run_table import tiny_table_configs, write_tiny_table_spec
 
 
 def test_shards_keep_a_run_with_what_it_needs():
@@ -47,42 +46,11 @@ def test_more_jobs_than_cores_is_a_clear_error():
 
 @pytest.fixture
 def tiny_spec(tmp_path):
-    data = tmp_path / 'data'
-    write_tiny_dataset(str(data), per_class=4, ti_per_class=2, size=(12, 16))
-    ckpt = 'work_dirs/src/source.pth'  # default work dir of src.py, from cwd
-    paths = dict(
-        src=dump_tiny('configs/source/synthetic/kv1_rgb.py',
-                      str(tmp_path / 'src.py'), str(data), 3),
-        unadapted=dump_tiny('configs/unadapted/synthetic/kv1_to_kv1.py',
-                            str(tmp_path / 'unadapted.py'), str(data), 3,
-                            ckpt),
-        shot=dump_tiny('configs/shot/synthetic/kv1_to_kv1.py',
-                       str(tmp_path / 'shot.py'), str(data), 3, ckpt))
+    paths = tiny_table_configs(tmp_path)
 
     def write(name, shot_config):
-        spec = dict(
-            title='tiny table',
-            row_title='Source',
-            rows=['kv1'],
-            columns=['kv1'],
-            methods=['Unadapted', 'SHOT'],
-            metric='accuracy/top1',
-            sources={ckpt: paths['src']},
-            cells=[
-                dict(
-                    row='kv1',
-                    column='kv1',
-                    method='Unadapted',
-                    configs=[paths['unadapted']]),
-                dict(
-                    row='kv1',
-                    column='kv1',
-                    method='SHOT',
-                    configs=[shot_config]),
-            ])
-        path = tmp_path / f'{name}.py'
-        path.write_text('\n'.join(f'{k} = {v!r}' for k, v in spec.items()))
-        return str(path)
+        return write_tiny_table_spec(tmp_path / f'{name}.py', paths,
+                                     shot_config)
 
     return tmp_path, write, paths
 
