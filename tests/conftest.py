@@ -58,3 +58,11 @@ def depth_data(tmp_path_factory):
     """A tiny synthetic depth-domains data set (its data_root)."""
     from tests.test_engine.test_exact_resume import make_depth_data
     return make_depth_data(tmp_path_factory.mktemp('depth') / 'data')
+
+
+@pytest.fixture(scope='session')
+def stock_classifier(tmp_path_factory):
+    """The stock mmpretrain classifier (``config``, ``checkpoint``), trained
+    in a process that never imports mmsocket (tests/stock_mmpretrain.py)."""
+    from tests.stock_mmpretrain import train_stock_classifier
+    return train_stock_classifier(str(tmp_path_factory.mktemp('stock')))

@@ -26,7 +26,6 @@ from mmsocket.datasets.transforms import LoadModality
 from mmsocket.models.utils import build_source_classifier
 from mmsocket.registry import MODELS
 from tests.fixtures import write_tiny_dataset
-from tests.stock_mmpretrain import train_stock_classifier
 from tests.test_models.test_algorithms.toy_socket import tiny_source
 
 
@@ -238,10 +237,9 @@ def _globals(path):
 
 
 @pytest.mark.slow
-def test_strip_a_stock_checkpoint(tmp_path):
-    stock = train_stock_classifier(str(tmp_path))
+def test_strip_a_stock_checkpoint(stock_classifier, tmp_path):
     out = str(tmp_path / 'stripped.pth')
-    dropped = strip_checkpoint(stock['checkpoint'], out)
+    dropped = strip_checkpoint(stock_classifier['checkpoint'], out)
     assert {'optimizer', 'message_hub'} <= set(dropped)
     # Only what stock torch allows by default: no numpy, no mmengine.
     allowed = set(torch._weights_only_unpickler._get_allowed_globals())
@@ -249,7 +247,7 @@ def test_strip_a_stock_checkpoint(tmp_path):
     got = torch.load(out, weights_only=True)
     assert list(got['meta']['dataset_meta']['classes']) == ['cat', 'dog']
     with pytest.raises(FileExistsError):
-        strip_checkpoint(stock['checkpoint'], out)
+        strip_checkpoint(stock_classifier['checkpoint'], out)
 
 
 def test_torchvision_converter(tmp_path):

@@ -11,15 +11,15 @@ from mmengine.logging import HistoryBuffer
 from mmsocket.models.utils import (NoBatchNormError, build_source_classifier,
                                    torchvision_resnet_to_mmpretrain)
 from mmsocket.registry import MODELS
-from tests.stock_mmpretrain import CLASSES, train_stock_classifier
+from tests.stock_mmpretrain import CLASSES
 from tests.test_models.test_algorithms.toy_socket import tiny_source
 
 
 @pytest.fixture(scope='module')
-def stock(tmp_path_factory):
-    info = train_stock_classifier(str(tmp_path_factory.mktemp('stock')))
-    info['model'] = Config.fromfile(info['config']).model.to_dict()
-    return info
+def stock(stock_classifier):
+    return dict(
+        stock_classifier,
+        model=Config.fromfile(stock_classifier['config']).model.to_dict())
 
 
 def _socket(sources, **overrides):
