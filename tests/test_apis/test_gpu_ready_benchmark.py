@@ -63,12 +63,217 @@ def test_gpu_check_runs_on_cpu_with_tiny_sizes(tmp_path):
                          timeout=900)
     assert ret.returncode == 0, ret.stdout[-3000:] + ret.stderr[-3000:]
     text = ret.stdout
-    for name in ('fp32', 'bf16', 'bf16_channels_last'):
+    precisions = dict(
+        fp32='fp32;',
+        bf16='AMP bf16;',
+        bf16_channels_last='AMP bf16, '
+        'channels_last;')
+    for name, header in precisions.items():
         table = (out / f'step_{name}.md').read_text()
         assert '| bare |' in table and '| socket |' in table
+        assert header in table.splitlines()[0]
     assert 'AMP bf16, channels_last' in text
+    assert '# gpu_check: tiny scale, device cpu, AMP bf16, 2 DDP processes' \
+        in text
     assert 'DDP run:' in text and 'iterations logged' in text
     assert (out / 'ddp' / 'epoch_1.pth').exists()
+    # Memory: a fresh process per variant (fp32 only on the CPU check);
+    # timing: the three precisions in one process.
+    log = (out / 'steps.log').read_text()
+    assert log.count('  memory tiny/1 src/') == 2
+    assert log.count('== timing: one subprocess for') == 1
+    assert all(f'  timing tiny/1 src {name}: done' in log
+               for name in precisions)
+
+
+def _fake_timing(run, seconds=0.5):
+    """What a timing child returns for ``run``, with made-up times."""
+    from mmsocket.apis.benchmark.socket_step import PHASES
+    steps = dict(
+        times=[0.1, 0.1],
+        cpu_times=[0.1, 0.1],
+        phases=[{
+            k: 0.01
+            for k in PHASES
+        }] * 2)
+    return dict(
+        spec=run,
+        results={v: steps
+                 for v in run['variants']},
+        weight_sums={v: 1.0
+                     for v in run['variants']},
+        data_sum=0,
+        num_bn_layers=1,
+        load=0.1,
+        torch='x',
+        profile={},
+        seconds=seconds)
+
+
+def test_shared_timing_child_keeps_the_runs_before_a_failure(
+        tmp_path, monkeypatch, capsys):
+    """The precisions' timing runs share one child: when it dies in the
+    second run, the first keeps its table, the second and third are marked
+    failed, the child's log is printed and strict mode exits with an
+    error after writing all three reports."""
+    import json
+
+    from mmsocket.apis.benchmark import socket_step_runner as runner
+    started = []
+
+    def fake_cmd(spec, out):
+        started.append(spec)
+        partial = json.dumps([_fake_timing(spec['runs'][0])])
+        code = (f'import sys; open({out!r}, "w").write({partial!r}); '
+                'print("Traceback: boom in the second run"); sys.exit(3)')
+        return [sys.executable, '-c', code]
+
+    monkeypatch.setattr(runner, '_child_cmd', fake_cmd)
+    names = ['fp32', 'bf16', 'bf16_channels_last']
+    outs = [tmp_path / f'step_{n}.md' for n in names]
+    settings = [
+        dict(out=str(outs[0])),
+        dict(amp='bf16', out=str(outs[1])),
+        dict(amp='bf16', channels_last=True, out=str(outs[2]))
+    ]
+    with pytest.raises(
+            SystemExit,
+            match=r'2 benchmark subprocess\(es\) failed \(exit 3, not run '
+            r'\(exit 3 before it'):
+        runner.benchmark_socket_steps(
+            settings,
+            names,
+            strict=True,
+            scales=['tiny'],
+            sources=[1],
+            variants=['bare', 'socket'],
+            no_memory=True)
+    assert len(started) == 1 and started[0]['mode'] == 'timings'
+    runs = started[0]['runs']
+    assert [(r['amp'], r['channels_last']) for r in runs] == [(None, False),
+                                                              ('bf16', False),
+                                                              ('bf16', True)]
+    assert all(r['variants'] == ['bare', 'socket'] for r in runs)
+    printed = capsys.readouterr().out
+    assert 'timing subprocess failed: exit 3' in printed
+    assert 'boom in the second run' in printed
+    first = outs[0].read_text()
+    assert '| bare | 0.100 |' in first and '| socket | 0.100 |' in first
+    for out in outs[1:]:
+        assert '| bare | — |' in out.read_text()
+
+
+def test_shared_timing_child_saves_after_each_run(monkeypatch):
+    """The child writes what it has after every run, so a crash loses only
+    the run it happened in."""
+    from mmsocket.apis.benchmark import socket_step_runner as runner
+    saved = []
+
+    def fake_timing(run):
+        if run['name'] == 'b':
+            raise RuntimeError('boom')
+        return dict(name=run['name'])
+
+    monkeypatch.setattr(runner, 'child_timing', fake_timing)
+    spec = dict(runs=[dict(name='a'), dict(name='b'), dict(name='c')])
+    with pytest.raises(RuntimeError, match='boom'):
+        runner.child_timings(spec, lambda res: saved.append(list(res)))
+    assert saved == [[dict(name='a')]]
+    spec = dict(runs=[dict(name='a'), dict(name='c')])
+    assert runner.child_timings(spec) == [dict(name='a'), dict(name='c')]
+
+
+def _fake_steps(out_dir, scale, device, amp, amp_memory):
+    from mmsocket.apis.benchmark.precision_steps import precision_names
+    print('a line of the step benchmark')
+    for name in precision_names(amp):
+        with open(osp.join(out_dir, f'step_{name}.md'), 'w') as f:
+            f.write(f'torch x; {name}; total 1 s\n\n'
+                    '| configuration | variant | median s/it |\n'
+                    '|---|---|---|\n'
+                    '| tiny | bare | 0.1 |\n| tiny | socket | 0.2 |\n'
+                    '\nPer-phase\n| tiny, 1 src | bare | 1 |\n')
+
+
+def test_gpu_check_driver_prints_the_summary(tmp_path, monkeypatch, capsys):
+    """The driver's stages in order, each logged to its file, and the
+    lines the script prints (fake stages, a fake torchrun)."""
+    from mmsocket.apis.benchmark import gpu_check
+    calls = []
+
+    def fake_torchrun(nproc, port, work_dir, options):
+        calls.append((nproc, port, options))
+        return [sys.executable, '-c', 'print("rank 0 trained")']
+
+    monkeypatch.setattr(gpu_check, 'precision_steps', _fake_steps)
+    monkeypatch.setattr(gpu_check, 'prepare', lambda d: ['a=1', 'b=[x]'])
+    monkeypatch.setattr(gpu_check, 'torchrun_cmd', fake_torchrun)
+    monkeypatch.setattr(gpu_check, 'summary',
+                        lambda run_dir, s: f'DDP run: {s >= 0}')
+    gpu_check.main(
+        [str(tmp_path), '--device', 'cpu', '--scale', 'tiny', '--port', '123'])
+    assert calls == [(2, 123, ['a=1', 'b=[x]'])]
+    printed = capsys.readouterr().out
+    assert 'a line of the step benchmark' not in printed
+    assert 'a line of the step benchmark' in (tmp_path /
+                                              'steps.log').read_text()
+    assert 'rank 0 trained' in (tmp_path / 'ddp.log').read_text()
+    lines = printed.splitlines()
+    i = lines.index('# gpu_check: tiny scale, device cpu, AMP bf16, '
+                    '2 DDP processes')
+    assert lines[i + 1:i + 6] == [
+        '', 'torch x; fp32; total 1 s', '| configuration | variant | '
+        'median s/it |', '| tiny | bare | 0.1 |', '| tiny | socket | 0.2 |'
+    ]
+    assert 'torch x; bf16_channels_last; total 1 s' in lines
+    assert lines[-2:-1] == ['DDP run: True']
+    assert lines[-1].startswith('total ') and str(tmp_path) in lines[-1]
+
+
+@pytest.mark.parametrize('stage', ['steps', 'prepare', 'torchrun'])
+def test_gpu_check_failing_stage_prints_its_log_and_exits_1(
+        stage, tmp_path, monkeypatch, capsys):
+    from mmsocket.apis.benchmark import gpu_check
+    later = []
+
+    def failing_steps(*args):
+        print('memory tiny/1 src/bare #1 failed: exit 3\nTraceback: boom')
+        raise SystemExit('error: 1 benchmark subprocess(es) failed (exit 3)')
+
+    def failing_prepare(work_dir):
+        print('rendering the quick data')
+        raise RuntimeError('no space left')
+
+    def failing_torchrun(*args):
+        return [
+            sys.executable, '-c',
+            'import sys; print("rank 1 boom", file=sys.stderr); sys.exit(2)'
+        ]
+
+    monkeypatch.setattr(gpu_check, 'precision_steps',
+                        failing_steps if stage == 'steps' else _fake_steps)
+    monkeypatch.setattr(
+        gpu_check, 'prepare', failing_prepare if stage == 'prepare' else
+        (lambda d: later.append('prepare') or ['a=1']))
+    monkeypatch.setattr(
+        gpu_check, 'torchrun_cmd', failing_torchrun
+        if stage == 'torchrun' else lambda *a: later.append('torchrun'))
+    monkeypatch.setattr(gpu_check, 'summary',
+                        lambda *a: later.append('summary'))
+    with pytest.raises(SystemExit) as exc:
+        gpu_check.main([str(tmp_path), '--device', 'cpu', '--scale', 'tiny'])
+    assert exc.value.code == 1
+    printed = capsys.readouterr().out
+    expected, log = dict(
+        steps=(['Traceback: boom',
+                'error: 1 benchmark subprocess(es) failed'], 'steps.log'),
+        prepare=(['rendering the quick data',
+                  'RuntimeError: no space left'], 'ddp_prep.log'),
+        torchrun=(['rank 1 boom'], 'ddp.log'))[stage]
+    for line in expected:
+        assert line in printed and line in (tmp_path / log).read_text()
+    assert 'summary' not in later and '# gpu_check' not in printed
+    assert ('prepare' in later) == (stage == 'torchrun')
 
 
 @pytest.mark.slow

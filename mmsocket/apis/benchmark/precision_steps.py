@@ -1,8 +1,10 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
 """The step benchmark of ``tools/analysis/gpu_check.sh``: bare vs SOCKET in
-fp32, AMP and AMP + channels_last, one report each, from one process (the
-variants still run in the benchmark's own subprocesses; one parent instead
-of three saves its start-up twice).
+fp32, AMP and AMP + channels_last, one report each, from one process. The
+memory runs are one fresh subprocess per variant; the timing runs of the
+three precisions share one subprocess, one precision after the other, each
+with its own models and optimizer wrappers
+(:func:`.socket_step_runner.benchmark_socket_steps`).
 
     python -m mmsocket.apis.benchmark.precision_steps OUT_DIR --scale tiny \\
         --device cpu --amp bf16 [--amp-no-memory]
@@ -13,7 +15,12 @@ import os.path as osp
 from typing import List, Optional, Sequence
 
 from .socket_step import AMP_DTYPES, SCALES
-from .socket_step_runner import benchmark_socket_step
+from .socket_step_runner import benchmark_socket_steps
+
+
+def precision_names(amp: str) -> List[str]:
+    """The three precisions, as in the report files' names."""
+    return ['fp32', amp, f'{amp}_channels_last']
 
 
 def precision_steps(out_dir: str,
@@ -21,24 +28,23 @@ def precision_steps(out_dir: str,
                     device: str,
                     amp: str,
                     amp_memory: bool = True) -> List[str]:
-    """Run the three precisions; return the report files written."""
-    runs = (('fp32', {}), (amp, dict(amp=amp, no_memory=not amp_memory)),
-            (f'{amp}_channels_last',
-             dict(amp=amp, channels_last=True, no_memory=not amp_memory)))
-    written = []
-    for name, options in runs:
-        print(
-            f'== step benchmark, {scale} scale, {device}, {name}', flush=True)
-        out = osp.join(out_dir, f'step_{name}.md')
-        benchmark_socket_step(
-            scales=[scale],
-            sources=[1],
-            variants=['bare', 'socket'],
-            device=device,
-            strict=True,
-            out=out,
-            **options)
-        written.append(out)
+    """Run the three precisions; return the report files written. Exits
+    with an error (after writing all three) when a subprocess failed."""
+    options = ({}, dict(amp=amp, no_memory=not amp_memory),
+               dict(amp=amp, channels_last=True, no_memory=not amp_memory))
+    names = precision_names(amp)
+    written = [osp.join(out_dir, f'step_{name}.md') for name in names]
+    print(
+        f'== step benchmark, {scale} scale, {device}: ' + ', '.join(names),
+        flush=True)
+    benchmark_socket_steps(
+        [dict(opts, out=out) for opts, out in zip(options, written)],
+        names,
+        strict=True,
+        scales=[scale],
+        sources=[1],
+        variants=['bare', 'socket'],
+        device=device)
     return written
 
 
