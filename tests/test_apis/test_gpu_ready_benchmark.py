@@ -354,3 +354,31 @@ def test_sharing_variants_start_their_children(monkeypatch):
     monkeypatch.setattr(sharing, '_spawn', Failed)
     with pytest.raises(RuntimeError, match='exit 3'):
         sharing.run_variant('alone', 1, 0, 'tiny')
+
+
+def test_a_memory_childs_peak_is_its_own_not_its_parents():
+    """The peak RSS column: a fresh child of this (large) process reports
+    its own high-water mark, where ``ru_maxrss`` would report at least the
+    parent's resident size (kept across fork + exec)."""
+    import inspect
+    import json
+
+    from mmsocket.apis.benchmark import socket_step_runner as runner
+    if not os.path.exists('/proc/self/status'):
+        pytest.skip('needs /proc (Linux)')
+    parent_rss = runner._rss_bytes()
+    assert parent_rss > 200 * 2**20  # torch and mmsocket are imported
+    code = '\n'.join([
+        'import json, resource',
+        inspect.getsource(runner._proc_status_bytes),
+        inspect.getsource(runner._maxrss_bytes),
+        'print(json.dumps([_maxrss_bytes(), resource.getrusage('
+        'resource.RUSAGE_SELF).ru_maxrss * 1024]))',
+    ])
+    out = subprocess.run([sys.executable, '-c', code],
+                         capture_output=True,
+                         text=True,
+                         check=True).stdout
+    peak, ru_maxrss = json.loads(out)
+    assert 0 < peak < parent_rss / 4  # a bare interpreter: tens of MiB
+    assert ru_maxrss >= parent_rss * 0.9  # why ru_maxrss is not used

@@ -24,7 +24,6 @@ Examples::
         --paper-two-sources
 """
 import argparse
-import os
 
 from mmsocket.apis.benchmark.socket_step import AMP_DTYPES, SCALES, VARIANTS
 from mmsocket.apis.benchmark.socket_step_runner import benchmark_socket_step
@@ -73,8 +72,9 @@ def parse_args():
     parser.add_argument(
         '--threads',
         type=int,
-        default=os.cpu_count(),
-        help='torch intra-op threads (default: all cores)')
+        default=None,
+        help='torch intra-op threads (default: the cores this process may '
+        'use, e.g. 1 under taskset -c 0)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
         '--device',

@@ -35,6 +35,7 @@ import tempfile
 import time
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
+from ...utils.thread_policy import usable_cores
 from ..experiment import repo_root
 from .interleave import interleaved_rounds
 from .socket_step import GIB, SCALES, VARIANTS, StepBench, make_data
@@ -42,17 +43,29 @@ from .socket_step_report import merge_memory, report
 
 
 # --------------------------------------------------------------- the child
-def _rss_bytes() -> int:
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1]) * 1024
+def _proc_status_bytes(key: str) -> int:
+    """A ``/proc/self/status`` size (``VmRSS``, ``VmHWM``), 0 without /proc."""
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith(key + ':'):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return 0
 
 
+def _rss_bytes() -> int:
+    return _proc_status_bytes('VmRSS')
+
+
 def _maxrss_bytes() -> int:
-    # Linux reports ru_maxrss in KiB.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    """This process's peak RSS. ``VmHWM`` is the high-water mark of its own
+    address space; ``ru_maxrss`` (the fallback, KiB on Linux) keeps the
+    parent's peak across fork + exec, so a child of a 600 MiB parent never
+    reports less than that."""
+    return (_proc_status_bytes('VmHWM')
+            or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
 
 
 def _setup(spec: dict):
@@ -262,7 +275,7 @@ class _Benchmark:
                  profile: bool = False,
                  out: Optional[str] = None,
                  json_out: Optional[str] = None) -> None:
-        self.threads = threads = threads or os.cpu_count()
+        self.threads = threads = threads or usable_cores()
         self.device, self.amp, self.channels_last = device, amp, channels_last
         self.no_memory, self.mem_repeats = no_memory, mem_repeats
         self.no_timing, self.profile = no_timing, profile
@@ -348,7 +361,8 @@ class _Benchmark:
         t0 = next((t for t in timing.values() if 'torch' in t), {})
         amp, device = self.amp, self.device
         header = (f'torch {t0.get("torch", "?")}, {self.threads} threads, '
-                  f'{os.cpu_count()} cores; device {device}, '
+                  f'{usable_cores()} usable cores ({os.cpu_count()} online); '
+                  f'device {device}, '
                   f'{"AMP " + amp if amp else "fp32"}'
                   f'{", channels_last" if self.channels_last else ""}; '
                   f'total {self.seconds:.0f} s')
