@@ -27,7 +27,7 @@ from mmengine.config import Config
 
 from .experiment import find_config, run_config, write_result
 from .runs import Run
-from .source_config import feature_channels, source_model_config
+from .source_config import source_model_config
 from .table_format import results_table, save_results
 
 #: Method -> its name in the table.
@@ -229,10 +229,6 @@ class Adapt:
                 dict(model=m, checkpoint=c)
                 for m, c in zip(self.models, self.sources)
             ]
-        if method == 'tgmb':
-            channels = feature_channels(self.models[0])
-            if channels is not None:  # the discriminator reads f's features
-                opts['model.discriminator.in_channels'] = channels
         if self.epochs is not None:
             opts['train_cfg.max_epochs'] = self.epochs
         if self.batch_size is not None:

@@ -74,10 +74,3 @@ def source_model_config(checkpoint: str, config: Optional[str] = None) -> dict:
         model['data_preprocessor'] = dict(
             type='ClsDataPreprocessor', **dict(preprocessor))
     return model
-
-
-def feature_channels(model: dict) -> Optional[int]:
-    """What the source's encoder outputs (its head's input), if stated."""
-    head = model.get('head') or {}
-    value = head.get('in_channels')
-    return value if isinstance(value, int) else None

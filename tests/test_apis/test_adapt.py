@@ -2,6 +2,7 @@
 """tools/adapt.py: the user's values set once reach every run; the config
 a run writes is the one it ran; the source's model config is the one it was
 trained with; bad input says what to run."""
+import copy
 import os
 import os.path as osp
 import shutil
@@ -129,8 +130,13 @@ def test_the_users_values_reach_every_dataset_and_source(data, method):
         assert src.checkpoint == data['ckpt']
         assert src.model.neck == dict(type='GlobalAveragePooling')
         assert 'init_cfg' not in src.model.backbone
-    if method == 'tgmb':  # the discriminator reads the stock features
-        assert cfg.model.discriminator.in_channels == 64
+    if method == 'tgmb':  # the discriminators read the stock features
+        from mmsocket.registry import MODELS
+        assert cfg.model.discriminator.in_channels is None  # the sources'
+        model_cfg = copy.deepcopy(cfg.model)
+        model_cfg.sources[0].checkpoint = None  # the fixture's is a stub
+        model = MODELS.build(model_cfg)
+        assert model.disc_inter[0].layers[0].in_features == 64
     if method == 'decision':  # no TI pairs
         assert cfg.train_dataloader.dataset.streams.ti is None
 

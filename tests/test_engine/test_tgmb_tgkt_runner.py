@@ -21,7 +21,7 @@ def stage_cfg(method, task, data_root, ckpt, num_classes, work_dir):
         src.checkpoint = ckpt
         assert src.model.head.num_classes == num_classes  # from the data
     if method == 'tgmb':
-        cfg.model.discriminator.update(in_channels=256, hidden_channels=8)
+        cfg.model.discriminator.update(hidden_channels=8)  # width: sources'
     cfg.train_cfg.update(max_epochs=1, val_interval=1)
     cfg.randomness = dict(seed=0, deterministic=False)
     return cfg

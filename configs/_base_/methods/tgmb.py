@@ -16,8 +16,9 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True),
     translator=dict(type='UNetStemTranslator', mid_channels=16),
+    # in_channels=None: each source's own feature width (its head's input).
     discriminator=dict(
-        type='MLPFeatureDiscriminator', in_channels=256, hidden_channels=500),
+        type='MLPFeatureDiscriminator', in_channels=None, hidden_channels=500),
     rec_loss=dict(type='PixelReconstructionLoss', criterion='L2'),
     inter_gan_loss=dict(type='GANLoss', gan_type='vanilla', loss_weight=1.0),
     intra_gan_loss=dict(type='GANLoss', gan_type='vanilla', loss_weight=1.0),

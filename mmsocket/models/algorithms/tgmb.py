@@ -13,7 +13,8 @@ from mmengine.optim import OptimWrapperDict
 from mmsocket.registry import MODELS
 from ..losses import gan_loss
 from ..translators import from_source_input, to_source_input
-from ..utils import PerSourceModules, freeze, mix, temporarily_frozen
+from ..utils import (PerSourceModules, feature_width, freeze, mix,
+                     temporarily_frozen)
 from .multi_source_classifier import MultiSourceClassifier
 
 
@@ -70,7 +71,7 @@ class TGMB(MultiSourceClassifier):
                  sources: Sequence[dict],
                  translator: dict = dict(type='UNetStemTranslator'),
                  discriminator: dict = dict(
-                     type='MLPFeatureDiscriminator', in_channels=256),
+                     type='MLPFeatureDiscriminator', in_channels=None),
                  rec_loss: Optional[dict] = dict(
                      type='PixelReconstructionLoss', criterion='L2'),
                  inter_gan_loss: Optional[dict] = dict(
@@ -90,9 +91,11 @@ class TGMB(MultiSourceClassifier):
 
         self.translator = MODELS.build(translator)
         self.disc_inter = PerSourceModules(
-            MODELS.build(discriminator) for _ in sources)
+            MODELS.build(self._discriminator_cfg(discriminator, j))
+            for j in range(len(sources)))
         self.disc_intra = PerSourceModules(
-            MODELS.build(discriminator) for _ in sources)
+            MODELS.build(self._discriminator_cfg(discriminator, j))
+            for j in range(len(sources)))
 
         def build(cfg):
             return MODELS.build(cfg) if cfg else None
@@ -102,6 +105,29 @@ class TGMB(MultiSourceClassifier):
         self.intra_gan_loss = build(intra_gan_loss)
         self.info_max_loss = build(info_max_loss)
         self.train()
+
+    def _discriminator_cfg(self, cfg: dict, j: int) -> dict:
+        """Source ``j``'s D1/D2 config: ``in_channels`` None becomes the
+        width of that source's features (what its head reads), so a source
+        of any width works; a stated width must be that one."""
+        width = feature_width(self.heads[j])
+        given = cfg.get('in_channels', 'unset')
+        if given is None:
+            if width is None:
+                raise ValueError(
+                    f'TGMB: the feature width of source {j} is unknown (its '
+                    f'head {type(self.heads[j]).__name__} has no '
+                    'in_channels and no Linear layer); set '
+                    'model.discriminator.in_channels to the width of its '
+                    "encoder's output")
+            return dict(cfg, in_channels=width)
+        if width is not None and given != 'unset' and given != width:
+            raise ValueError(
+                f'TGMB: model.discriminator.in_channels is {given}, but '
+                f'source {j} gives {width}-d features (its head\'s input); '
+                'set model.discriminator.in_channels=None (each source\'s '
+                f'own width) or {width}')
+        return cfg
 
     def train(self, mode: bool = True) -> 'TGMB':
         """The source models stay in eval mode (their BN statistics are

@@ -84,6 +84,17 @@ def _class_count_mismatch(checkpoint: str, clf: nn.Module, meta: dict) -> str:
             'model trained on this data')
 
 
+def feature_width(head: nn.Module) -> Optional[int]:
+    """The width of the features a source head reads (its encoder's
+    output): the head's ``in_channels`` (mmpretrain's heads and ours), else
+    its first ``nn.Linear``'s ``in_features``; None if neither says."""
+    width = getattr(head, 'in_channels', None)
+    if isinstance(width, int):
+        return width
+    fc = next((m for m in head.modules() if isinstance(m, nn.Linear)), None)
+    return fc.in_features if fc is not None else None
+
+
 class SourceSet(NamedTuple):
     """The parts every multi-source algorithm builds from ``sources``."""
     encoders: 'SourceEncoders'

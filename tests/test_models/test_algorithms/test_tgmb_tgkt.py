@@ -53,6 +53,42 @@ def changed(before, module):
     return {k for k, v in before.items() if not torch.equal(v, after[k])}
 
 
+def test_discriminators_read_each_sources_own_feature_width():
+    """in_channels None (the base config's): D1 and D2 of each source take
+    that source's feature width, e.g. a stock classifier without a
+    bottleneck (512-d at full width) beside ours; a stated width that is
+    not the source's is refused with the fix."""
+    stock = dict(
+        tiny_source(),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(
+            type='LinearClsHead', num_classes=NUM_CLASSES, in_channels=64))
+    torch.manual_seed(0)
+    model = MODELS.build(
+        dict(
+            type='TGMB',
+            sources=[dict(model=tiny_source()),
+                     dict(model=stock)],
+            discriminator=dict(
+                type='MLPFeatureDiscriminator',
+                in_channels=None,
+                hidden_channels=8)))
+    for discs in (model.disc_inter, model.disc_intra):
+        assert [d.layers[0].in_features for d in discs] == [FEAT, 64]
+    feats = model.source_features(torch.rand(2, 3, 32, 32))
+    assert [tuple(d(f).shape)
+            for d, f in zip(model.disc_inter, feats)] == [(2, ), (2, )]
+    with pytest.raises(ValueError) as err:
+        MODELS.build(
+            dict(
+                type='TGMB',
+                sources=[dict(model=stock)],
+                discriminator=dict(
+                    type='MLPFeatureDiscriminator', in_channels=FEAT)))
+    assert f'in_channels is {FEAT}, but source 0 gives 64-d' in str(err.value)
+    assert 'model.discriminator.in_channels=None' in str(err.value)
+
+
 def test_translator_is_the_papers_2851_parameter_net():
     t = MODELS.build(dict(type='UNetStemTranslator'))
     assert sum(p.numel() for p in t.parameters()) == 2851
