@@ -20,8 +20,7 @@ mmsocket/apis/adapt.py.
 """
 import argparse
 
-from mmengine.config import DictAction
-
+from mmsocket.apis import add_cfg_options
 from mmsocket.apis.adapt import METHODS, Adapt, AdaptError
 
 
@@ -77,12 +76,8 @@ def parse_args(argv=None):
         '--no-export', action='store_true', help='do not export the models')
     parser.add_argument(
         '--verbose', action='store_true', help='full training logs')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='more overrides of every run\'s config (key=value, merged '
-        'last; docs/get_started.md#the-settings-of-a-config)')
+    add_cfg_options(parser,
+                    'more overrides of every run\'s config, merged last')
     return parser.parse_args(argv)
 
 

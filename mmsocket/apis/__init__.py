@@ -31,11 +31,11 @@ from .modality_gap import format_modality_gap, modality_gap
 from .prediction_dump import load_prediction_dump
 from .quickstart import Quickstart
 from .quickstart_tgkt import quickstart_tgkt
-from .runner_args import (add_dump_results, add_show_dir, build_runner,
-                          dataloader_defaults, enable_amp, launched,
-                          merge_test_args, merge_train_args, parse_test_args,
-                          parse_train_args, preflight, report_metrics,
-                          resolve_resume, user_errors)
+from .runner_args import (add_cfg_options, add_dump_results, add_show_dir,
+                          build_runner, dataloader_defaults, enable_amp,
+                          launched, merge_test_args, merge_train_args,
+                          parse_test_args, parse_train_args, preflight,
+                          report_metrics, resolve_resume, user_errors)
 from .runs import Run, execute, execute_all, train_source
 from .table_format import markdown_table, mean_std, per_seed
 from .table_render import cell_values, render_table
@@ -53,13 +53,14 @@ __all__ = [
     'read_result', 'repo_root', 'run_config', 'write_result', 'parse_shard',
     'run_table', 'train_sources', 'eval_loader_cfg', 'init_model',
     'InputError', 'check_checkpoint_classes', 'check_inputs', 'Quickstart',
-    'add_dump_results', 'build_runner', 'dataloader_defaults', 'enable_amp',
-    'launched', 'merge_test_args', 'merge_train_args', 'parse_test_args',
-    'parse_train_args', 'preflight', 'report_metrics', 'resolve_resume', 'Run',
-    'execute', 'execute_all', 'train_source', 'markdown_table', 'mean_std',
-    'per_seed', 'cell_values', 'render_table', 'TableSpec', 'is_test_only',
-    'plan_runs', 'run_dir', 'format_transfer_matrix', 'transfer_matrix',
-    'translation_grid', 'linear_cka', 'confusion_matrix', 'feature_embedding',
+    'add_cfg_options', 'add_dump_results', 'build_runner',
+    'dataloader_defaults', 'enable_amp', 'launched', 'merge_test_args',
+    'merge_train_args', 'parse_test_args', 'parse_train_args', 'preflight',
+    'report_metrics', 'resolve_resume', 'Run', 'execute', 'execute_all',
+    'train_source', 'markdown_table', 'mean_std', 'per_seed', 'cell_values',
+    'render_table', 'TableSpec', 'is_test_only', 'plan_runs', 'run_dir',
+    'format_transfer_matrix', 'transfer_matrix', 'translation_grid',
+    'linear_cka', 'confusion_matrix', 'feature_embedding',
     'format_modality_gap', 'modality_gap', 'load_prediction_dump',
     'training_curves', 'add_show_dir', 'user_errors', 'quickstart_tgkt',
     'redirect_paths', 'replicates'

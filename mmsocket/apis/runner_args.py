@@ -45,6 +45,20 @@ def _parser(description: str, config_help: str) -> argparse.ArgumentParser:
     return parser
 
 
+def add_cfg_options(parser: argparse.ArgumentParser,
+                    what: str = 'override settings of the config') -> None:
+    """``--cfg-options key=value ...`` (mmengine's ``DictAction``), with the
+    same syntax help in every tool; ``what`` says what it overrides."""
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help=f'{what}: key=value pairs, e.g. data_root=data/other (a '
+        'setting: docs/get_started.md#the-settings-of-a-config). A list '
+        'value is written key="[a,b]" or key=a,b; nested lists/tuples as '
+        'key="[(a,b),(c,d)]". Quotes are needed and spaces are not allowed.')
+
+
 def _add_shared_args(parser: argparse.ArgumentParser, amp_help: str) -> None:
     """The options both tools have (after their own)."""
     parser.add_argument('--amp', action='store_true', help=amp_help)
@@ -52,14 +66,9 @@ def _add_shared_args(parser: argparse.ArgumentParser, amp_help: str) -> None:
         '--no-pin-memory',
         action='store_true',
         help='disable pin_memory in the dataloaders')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, as key=value pairs merged '
-        'into it before the other options apply. A list value is written '
-        'key="[a,b]" or key=a,b; nested lists/tuples as '
-        'key="[(a,b),(c,d)]". Quotes are needed and spaces are not allowed.')
+    add_cfg_options(
+        parser, 'override settings of the config, merged into it before '
+        'the other options apply')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

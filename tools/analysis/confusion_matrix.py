@@ -14,8 +14,7 @@ evaluated here). Rows are the true classes, normalised to fractions
 """
 import argparse
 
-from mmengine.config import DictAction
-
+from mmsocket.apis import add_cfg_options
 from mmsocket.apis.confusion import confusion_matrix
 
 
@@ -32,12 +31,7 @@ def parse_args():
         action='store_true',
         help='sample counts in the cells instead of row fractions')
     parser.add_argument('--title', default=None)
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys or settings, e.g. data_root=data/other '
-        '(docs/get_started.md#the-settings-of-a-config)')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

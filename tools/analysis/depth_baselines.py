@@ -16,20 +16,16 @@ pipeline, so crops match) and scored with its test evaluator on its test set.
 """
 import argparse
 
-from mmengine.config import DictAction
-
-from mmsocket.apis import depth_baselines, format_depth_baselines
+from mmsocket.apis import (add_cfg_options, depth_baselines,
+                           format_depth_baselines)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config', help='a depth config (train + test sets)')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys, e.g. data_root=data/other_depth (the '
-        'data root setting moves every dataset)')
+    add_cfg_options(
+        parser,
+        'override settings of the config (data_root moves every dataset)')
     args = parser.parse_args(argv)
     result = depth_baselines(args.config, args.cfg_options)
     print('\n'.join(format_depth_baselines(result)))

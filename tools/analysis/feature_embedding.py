@@ -12,8 +12,7 @@ the adapted model's features of the depth images, coloured by true class.
 """
 import argparse
 
-from mmengine.config import DictAction
-
+from mmsocket.apis import add_cfg_options
 from mmsocket.apis.feature_embedding import METHODS, feature_embedding
 
 
@@ -41,12 +40,7 @@ def parse_args():
         help='annotation file of the RGB panel (default: the test set\'s, '
         'i.e. the same scenes)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys or settings, e.g. data_root=data/other '
-        '(docs/get_started.md#the-settings-of-a-config)')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

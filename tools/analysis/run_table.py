@@ -34,9 +34,7 @@ The runner is ``mmsocket/apis/grid.py``.
 import argparse
 import sys
 
-from mmengine.config import DictAction
-
-from mmsocket.apis import run_table
+from mmsocket.apis import add_cfg_options, run_table
 from mmsocket.apis.table_format import add_seed_options
 
 
@@ -97,11 +95,7 @@ def parse_args(argv=None):
         '--verbose',
         action='store_true',
         help='mmengine INFO logs instead of warnings only')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='overrides applied to every run of the table')
+    add_cfg_options(parser, 'overrides applied to every run of the table')
     return parser.parse_args(argv)
 
 

@@ -17,9 +17,7 @@ error column has its own.
 """
 import argparse
 
-from mmengine.config import DictAction
-
-from mmsocket.apis import depth_grid
+from mmsocket.apis import add_cfg_options, depth_grid
 
 
 def parse_args():
@@ -34,12 +32,7 @@ def parse_args():
         type=float,
         default=3,
         help='screen pixels per image pixel in the PNG')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys, e.g. test_dataloader.'
-        'dataset.data_root=data/other')
+    add_cfg_options(parser)
     return parser.parse_args()
 
 

@@ -5,21 +5,16 @@ docs/get_started.md#the-settings-of-a-config)."""
 import argparse
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
-from mmsocket.apis import (ConfigSettingsError, derived_settings,
-                           merge_options, resolve_config)
+from mmsocket.apis import (ConfigSettingsError, add_cfg_options,
+                           derived_settings, merge_options, resolve_config)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Print the whole config')
     parser.add_argument('config', help='config file path')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, as key=value pairs (see '
-        'tools/train.py)')
+    add_cfg_options(parser)
     parser.add_argument(
         '--raw',
         action='store_true',

@@ -19,9 +19,8 @@ import os.path as osp
 import sys
 
 import cv2
-from mmengine.config import DictAction
 
-from mmsocket.apis import load_config
+from mmsocket.apis import add_cfg_options, load_config
 from mmsocket.apis.export import encode_image, encode_test_set
 from mmsocket.apis.export.target_images import loader_settings
 
@@ -36,7 +35,7 @@ def parse_args(argv=None):
         help='encode these files '
         'instead of the config\'s test set')
     parser.add_argument('--max-samples', type=int)
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    add_cfg_options(parser)
     return parser.parse_args(argv)
 
 

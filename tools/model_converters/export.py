@@ -18,8 +18,7 @@ import argparse
 import json
 import sys
 
-from mmengine.config import DictAction
-
+from mmsocket.apis import add_cfg_options
 from mmsocket.apis.export import export_model
 
 
@@ -41,11 +40,9 @@ def parse_args(argv=None):
         '--max-samples', type=int, help='encode at most this many images')
     parser.add_argument('--no-torchscript', action='store_true')
     parser.add_argument('--no-onnx', action='store_true')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys (e.g. the test set\'s data_root)')
+    add_cfg_options(
+        parser,
+        'override settings of the config (e.g. the test set\'s data root)')
     return parser.parse_args(argv)
 
 
