@@ -22,7 +22,7 @@ from ..datasets.decode_cache import DEFAULT_MAX_BYTES, decode_cache
 from ..utils.atomic_backend import atomic_write
 from ..utils.work_dir_lock import work_dir_lock
 from .config_settings import merge_options, resolve_config
-from .runner_args import drop_disabled_hooks
+from .runner_args import drop_disabled_hooks, runner_from_cfg
 
 RESULT_FILE = 'result.json'
 
@@ -135,8 +135,6 @@ def run_config(cfg: Config,
     once per process (:mod:`mmsocket.utils.run_setup_cache`; same text);
     ``cache_setup=False`` turns that off (the benchmark's "before").
     """
-    from mmengine.runner import Runner
-
     from ..utils import cache_run_setup, uncache_run_setup
     from .input_checks import check_inputs
     cfg = resolve_config(cfg)
@@ -146,7 +144,7 @@ def run_config(cfg: Config,
     else:
         uncache_run_setup()
     with work_dir_lock(cfg.work_dir), decode_cache(decode_cache_bytes):
-        runner = Runner.from_cfg(cfg)
+        runner = runner_from_cfg(cfg)
         if cfg.get('train_dataloader'):
             runner.train()
         return dict(runner.test())

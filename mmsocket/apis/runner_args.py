@@ -425,17 +425,22 @@ def merge_test_args(cfg: Config, args) -> Config:
 
 
 # ----------------------------------------------------------------- running
-def build_runner(cfg: Config):
-    """mmengine's Runner, or the config's ``runner_type``; its config text
-    is formatted once however many checkpoints it writes
-    (:mod:`mmsocket.utils.run_setup_cache`)."""
-    from ..utils import cache_run_setup
-    cache_run_setup()
+def runner_from_cfg(cfg: Config):
+    """mmengine's Runner, or the config's ``runner_type`` (a registered
+    Runner class): what every tool, grid and quick start builds."""
     if 'runner_type' not in cfg:
         from mmengine.runner import Runner
         return Runner.from_cfg(cfg)
     from ..registry import RUNNERS
     return RUNNERS.build(cfg)
+
+
+def build_runner(cfg: Config):
+    """:func:`runner_from_cfg`, its config text formatted once however
+    many checkpoints it writes (:mod:`mmsocket.utils.run_setup_cache`)."""
+    from ..utils import cache_run_setup
+    cache_run_setup()
+    return runner_from_cfg(cfg)
 
 
 @contextlib.contextmanager

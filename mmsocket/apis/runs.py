@@ -130,12 +130,9 @@ def train_source(run: Run, checkpoint: str, **prepare) -> None:
 
     The validation loop stays: the export keeps the best validation epoch.
     """
-    from mmengine.runner import Runner
-
-    from ..utils import cache_run_setup
+    from .runner_args import build_runner
     prepare['final_eval_only'] = False
-    cache_run_setup()  # as run_config does
-    Runner.from_cfg(run.build_config(**prepare)).train()
+    build_runner(run.build_config(**prepare)).train()  # as run_config does
     if not osp.isfile(checkpoint):
         raise RuntimeError(f'training {run.config} did not write '
                            f'{checkpoint}; does the config export '

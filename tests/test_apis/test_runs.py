@@ -156,3 +156,37 @@ def test_add_progress_bar_once_and_only_to_training(toy, tmp_path):
 def test_format_duration():
     assert [format_duration(s) for s in (4, 89, 600, 5400, 9000)
             ] == ['4 s', '89 s', '10 min', '1.5 h', '2.5 h']
+
+
+def test_a_configs_runner_type_builds_every_run(toy, tmp_path):
+    """``runner_type`` (a registered Runner class) is what run_config, the
+    source-model training and the tools build, not mmengine's Runner."""
+    from mmengine.runner import Runner
+
+    from mmsocket.apis import build_runner
+    from mmsocket.apis.runs import train_source
+    from mmsocket.registry import RUNNERS
+    built = []
+
+    class CountingRunner(Runner):
+
+        @classmethod
+        def from_cfg(cls, cfg):
+            built.append(cfg.work_dir)
+            return super().from_cfg(cfg)
+
+    RUNNERS.register_module(
+        name='CountingRunnerForTests', module=CountingRunner, force=True)
+    config = str(tmp_path / 'counted.py')
+    with open(config, 'w') as f:
+        f.write(
+            open(toy).read() + "\nrunner_type = 'CountingRunnerForTests'\n")
+    record = execute(Run(config, str(tmp_path / 'a')))
+    assert set(record['metrics']) == {'toy/accuracy'}
+    with pytest.raises(RuntimeError, match='did not write'):
+        train_source(Run(config, str(tmp_path / 'b')), 'missing.pth')
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    cfg.work_dir = str(tmp_path / 'c')
+    assert isinstance(build_runner(cfg), CountingRunner)
+    assert built == [str(tmp_path / d) for d in 'abc']
