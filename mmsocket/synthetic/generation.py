@@ -68,6 +68,15 @@ def normalise_json(obj: Any) -> Any:
     return json.loads(json.dumps(obj))
 
 
+def _usable_cores() -> int:
+    """The cores this process may run on (its affinity mask), as
+    :func:`mmsocket.utils.thread_policy.usable_cores` counts them; here
+    without importing torch (the generator is offline code)."""
+    if hasattr(os, 'sched_getaffinity'):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def prepare_output_dir(out: Path, meta: Dict[str, Any],
                        generator: str) -> Optional[Dict[str, Any]]:
     """Check ``out`` may receive this output and mark it as in progress.
@@ -160,12 +169,13 @@ def run_tasks(fn: Callable[[Any], None],
     Args:
         fn (callable): A picklable module-level function.
         tasks (Sequence): Its arguments, one per call.
-        workers (int, optional): Processes; ``None`` uses up to 4 cores,
+        workers (int, optional): Processes; ``None`` uses up to 4 of the
+            cores this process may run on (1 under ``taskset -c 0``),
             ``0`` or ``1`` runs in this process.
         progress (bool): Show mmengine's progress bar (tasks done, rate,
             ETA) on stdout. Defaults to True.
     """
-    n_proc = min(4, os.cpu_count() or 1) if workers is None else workers
+    n_proc = min(4, _usable_cores()) if workers is None else workers
     bar = ProgressBar(len(tasks), file=sys.stdout) if progress else None
     if n_proc <= 1 or len(tasks) < 8:
         results = map(fn, tasks)
