@@ -139,32 +139,45 @@ import json, sys
 import torch
 from mmengine.config import Config
 from mmengine.dataset import Compose
-from mmengine.registry import init_default_scope
+from mmengine.registry import DefaultScope, init_default_scope
 from mmpretrain.apis import ImageClassificationInferencer
-out_dir, names, images = sys.argv[1], sys.argv[2].split(','), sys.argv[3:]
-scores = {}
-for name in names:
-    inf = ImageClassificationInferencer(f'{out_dir}/{name}.py',
-                                        pretrained=f'{out_dir}/{name}.pth')
-    res = inf(images, batch_size=4)
-    scores[name] = [r['pred_scores'].tolist() for r in res]
-    classes = [r['pred_class'] for r in res]
-# The TorchScript module, fed what the exported pipeline produces (BGR ->
-# RGB, as float).
+with open(sys.argv[1]) as f:
+    exports = json.load(f)
+results = []
+# Every model through mmpretrain's inferencer first, each in a process where
+# nothing has set a default scope ...
+for e in exports:
+    got = dict(scores={}, scope_before={})
+    for name in e['names']:
+        scope = DefaultScope.get_current_instance()
+        got['scope_before'][name] = scope and scope.scope_name
+        path = f"{e['out_dir']}/{name}"
+        inf = ImageClassificationInferencer(f'{path}.py',
+                                            pretrained=f'{path}.pth')
+        res = inf(e['images'], batch_size=4)
+        got['scores'][name] = [r['pred_scores'].tolist() for r in res]
+        got['classes'] = [r['pred_class'] for r in res]
+    results.append(got)
+# ... then the TorchScript modules, fed what the exported pipeline produces
+# (BGR -> RGB, as float).
 init_default_scope('mmpretrain')
-pipe = Compose(Config.fromfile(f'{out_dir}/{names[0]}.py').test_pipeline)
-x = torch.stack([pipe(dict(img_path=p))['inputs'] for p in images])
-ts = torch.jit.load(f'{out_dir}/ensemble.pt')(x.flip(1).float())
+for e, got in zip(exports, results):
+    pipe = Compose(
+        Config.fromfile(f"{e['out_dir']}/{e['names'][0]}.py").test_pipeline)
+    x = torch.stack([pipe(dict(img_path=p))['inputs'] for p in e['images']])
+    ts = torch.jit.load(f"{e['out_dir']}/ensemble.pt")(x.flip(1).float())
+    got['torchscript'] = ts.tolist()
 print('RESULT=' + json.dumps(dict(
-    scores=scores, classes=classes, torchscript=ts.tolist(),
+    exports=results,
     mmsocket_imported=any(m.split('.')[0] == 'mmsocket'
                           for m in sys.modules))))
 '''
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('num_sources', [1, 2])
-def test_exported_predictions_equal_the_original(adapted, num_sources):
+def _export(adapted, num_sources):
+    """Export the SOCKET model with ``num_sources`` sources, check the
+    export's own summary and encoded test set, and return what the loader
+    needs."""
     run, info = adapted[num_sources], adapted['info']
     out_dir = osp.join(adapted['tmp'], f'exported{num_sources}')
     if num_sources == 1:
@@ -192,29 +205,43 @@ def test_exported_predictions_equal_the_original(adapted, num_sources):
             img_path=osp.join(info['data_root'], r['depth_path']),
             modality='depth'))['img']
         assert np.array_equal(mmcv.imread(path), want)
+    return dict(out_dir=out_dir, names=names, images=images)
 
-    out = run_checked([
-        sys.executable, '-c', _LOAD_EXPORTED, out_dir, ','.join(names), *images
-    ],
+
+@pytest.mark.slow
+def test_exported_predictions_equal_the_original(adapted):
+    """The one-source export (API) and the two-source one (command line)
+    predict what the SOCKET model predicts, loaded by stock mmpretrain and
+    torch in one fresh process: no mmsocket import, no default scope set
+    before any exported model is loaded."""
+    info = adapted['info']
+    exports = {n: _export(adapted, n) for n in (1, 2)}
+    spec = osp.join(adapted['tmp'], 'load_exported.json')
+    with open(spec, 'w') as f:
+        json.dump(list(exports.values()), f)
+    out = run_checked([sys.executable, '-c', _LOAD_EXPORTED, spec],
                       adapted['tmp'],
                       timeout=300)
-    got = json.loads(out.rsplit('RESULT=', 1)[1].splitlines()[0])
-    assert not got['mmsocket_imported']
+    loaded = json.loads(out.rsplit('RESULT=', 1)[1].splitlines()[0])
+    assert not loaded['mmsocket_imported']
 
-    preds = _reference(run, info)
-    for j, name in enumerate(names):
+    for num_sources, got in zip(exports, loaded['exports']):
+        names = exports[num_sources]['names']
+        assert got['scope_before'] == dict.fromkeys(names), num_sources
+        preds = _reference(adapted[num_sources], info)
+        for j, name in enumerate(names):
+            torch.testing.assert_close(
+                torch.tensor(got['scores'][name]),
+                torch.stack([p.source_scores[j] for p in preds]),
+                rtol=1e-5,
+                atol=1e-6)
+        ensemble = torch.stack([p.pred_score for p in preds])
         torch.testing.assert_close(
-            torch.tensor(got['scores'][name]),
-            torch.stack([p.source_scores[j] for p in preds]),
-            rtol=1e-5,
-            atol=1e-6)
-    ensemble = torch.stack([p.pred_score for p in preds])
-    torch.testing.assert_close(
-        torch.tensor(got['torchscript']), ensemble, rtol=1e-5, atol=1e-6)
-    if num_sources == 1:
-        assert got['classes'] == [
-            info['classes'][int(p.pred_score.argmax())] for p in preds
-        ]
+            torch.tensor(got['torchscript']), ensemble, rtol=1e-5, atol=1e-6)
+        if num_sources == 1:
+            assert got['classes'] == [
+                info['classes'][int(p.pred_score.argmax())] for p in preds
+            ]
 
 
 def test_export_never_writes_into_a_used_folder(adapted, tmp_path):

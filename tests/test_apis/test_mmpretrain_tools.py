@@ -1,11 +1,15 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""mmpretrain's own tools on our source configs and ``source.pth``, in
-fresh processes (they build in the 'mmpretrain' scope): get_model, the
-inferencer, tools/analysis_tools/get_flops.py, tools/visualization/
-browse_dataset.py (run from the copies mmpretrain ships in its package)."""
+"""mmpretrain's own tools on our source configs and ``source.pth``:
+get_model, the inferencer, tools/analysis_tools/get_flops.py,
+tools/visualization/browse_dataset.py (run from the copies mmpretrain ships
+in its package). They build in the 'mmpretrain' scope: each runs as in a
+fresh process, a forked child of one clean process that has imported torch,
+mmengine and mmpretrain and nothing else (no mmsocket, no config read, no
+default scope set)."""
 import json
 import os
 import os.path as osp
+import runpy
 import sys
 
 import mmpretrain
@@ -35,10 +39,47 @@ print('RESULT=' + json.dumps(dict(
     scores=[r['pred_scores'].tolist() for r in results])))
 '''
 
-
-def _run(cmd, cwd):
-    env = dict(subprocess_env(), MPLBACKEND='Agg')
-    return run_checked([sys.executable, *cmd], cwd, env=env, timeout=300)
+# Each job of the JSON list in argv[1] ({name, argv, log, code?}) in its own
+# forked child: the script argv[0] as __main__ (or `code`, with argv), its
+# stdout and stderr into the file `log`; prints every job's exit code.
+_FORK_EACH = r'''
+import json, os, runpy, sys, traceback
+import mmengine, mmpretrain.apis, torch  # noqa: what every job imports
+clean = not any(m.split('.')[0] == 'mmsocket' for m in sys.modules)
+with open(sys.argv[1]) as f:
+    jobs = json.load(f)
+codes = {}
+for job in jobs:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            fd = os.open(job['log'], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            os.dup2(fd, 1)
+            os.dup2(fd, 2)
+            sys.argv = job['argv']
+            if job.get('code'):
+                exec(compile(job['code'], '<job>', 'exec'),
+                     dict(__name__='__main__'))
+            else:
+                runpy.run_path(job['argv'][0], run_name='__main__')
+            code = 0
+        except SystemExit as e:  # as the interpreter would exit
+            code = e.code if isinstance(e.code, int) else int(
+                e.code is not None)
+            if e.code is not None and not isinstance(e.code, int):
+                print(e.code, file=sys.stderr)
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    codes[job['name']] = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+print('RESULT=' + json.dumps(dict(codes=codes, clean=clean)))
+'''
 
 
 @pytest.fixture(scope='module')
@@ -59,11 +100,10 @@ test_dataloader = val_dataloader
     # mmpretrain's tools read a config file as it is: they get the resolved
     # one (docs/export.md#using-mmpretrains-tools-on-mmsocket-configs).
     config = tmp / 'source_resolved.py'
-    run_checked([
-        osp.join(REPO_ROOT, 'tools/misc/print_config.py'),
-        str(leaf), '--out',
-        str(config)
-    ], str(tmp))
+    # (tools/misc/print_config.py's main(), in this process.)
+    print_config = runpy.run_path(
+        osp.join(REPO_ROOT, 'tools/misc/print_config.py'))['main']
+    assert print_config([str(leaf), '--out', str(config)]) == 0
     cfg = Config.fromfile(str(config))
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
@@ -83,14 +123,64 @@ test_dataloader = val_dataloader
         tmp=str(tmp))
 
 
-def test_inferencer_and_get_model_on_a_source_config(source):
+def test_mmpretrain_tools_on_a_source_config(source):
+    """get_model + the inferencer, get_flops.py and browse_dataset.py, each
+    in its own forked child of one clean process."""
+    tmp = source['tmp']
     images = [
         osp.join(source['info']['data_root'], r['rgb_path'])
         for r in source['info']['tr'][:3]
     ]
-    out = _run(['-c', _INFER, source['config'], source['checkpoint'], *images],
-               source['tmp'])
-    got = json.loads(out.rsplit('RESULT=', 1)[1].splitlines()[0])
+    browse_dir = osp.join(tmp, 'browse')
+    jobs = [
+        dict(
+            name='inferencer',
+            code=_INFER,
+            argv=['-c', source['config'], source['checkpoint'], *images]),
+        dict(
+            name='get_flops',
+            argv=[
+                osp.join(MMPRETRAIN_TOOLS, 'analysis_tools', 'get_flops.py'),
+                source['config'], '--shape', '64'
+            ]),
+        # (--mode original: its other modes use a matplotlib call that this
+        # matplotlib no longer has, whatever the config.)
+        dict(
+            name='browse_dataset',
+            argv=[
+                osp.join(MMPRETRAIN_TOOLS, 'visualization',
+                         'browse_dataset.py'), source['config'],
+                '--output-dir', browse_dir, '--not-show', '--show-number', '2',
+                '--mode', 'original'
+            ]),
+    ]
+    for job in jobs:
+        job['log'] = osp.join(tmp, f"{job['name']}.log")
+    spec = osp.join(tmp, 'jobs.json')
+    with open(spec, 'w') as f:
+        json.dump(jobs, f)
+    out = run_checked([sys.executable, '-c', _FORK_EACH, spec],
+                      tmp,
+                      env=dict(subprocess_env(), MPLBACKEND='Agg'),
+                      timeout=300)
+    ran = json.loads(out.rsplit('RESULT=', 1)[1].splitlines()[0])
+    assert ran['clean'], 'the forking process imported mmsocket'
+    assert list(ran['codes']) == [job['name'] for job in jobs]
+    logs = {}
+    for job in jobs:
+        with open(job['log']) as f:
+            logs[job['name']] = f.read()
+    for name, code in ran['codes'].items():
+        assert code == 0, f'{name} exited with {code}:\n{logs[name][-5000:]}'
+
+    _check_inferencer(logs['inferencer'], images, source)
+    assert 'Flops:' in logs['get_flops'] and 'Params:' in logs['get_flops']
+    assert os.listdir(browse_dir)
+
+
+def _check_inferencer(log, images, source):
+    """get_model's model and the inferencer's predictions are ours."""
+    got = json.loads(log.rsplit('RESULT=', 1)[1].splitlines()[0])
     assert got['model'] == 'ImageClassifier'
     assert got['neck'] == 'FeatureBottleneck'
 
@@ -111,23 +201,3 @@ def test_inferencer_and_get_model_on_a_source_config(source):
         torch.stack([p.pred_score for p in preds]),
         rtol=1e-5,
         atol=1e-6)
-
-
-def test_get_flops_on_a_source_config(source):
-    out = _run([
-        osp.join(MMPRETRAIN_TOOLS, 'analysis_tools', 'get_flops.py'),
-        source['config'], '--shape', '64'
-    ], source['tmp'])
-    assert 'Flops:' in out and 'Params:' in out
-
-
-def test_browse_dataset_on_a_source_config(source):
-    out_dir = osp.join(source['tmp'], 'browse')
-    _run([
-        osp.join(MMPRETRAIN_TOOLS, 'visualization',
-                 'browse_dataset.py'), source['config'], '--output-dir',
-        out_dir, '--not-show', '--show-number', '2', '--mode', 'original'
-    ], source['tmp'])
-    # (--mode original: its other modes use a matplotlib call that this
-    # matplotlib no longer has, whatever the config.)
-    assert os.listdir(out_dir)

@@ -1,24 +1,21 @@
 # Copyright (c) mmsocket contributors. All rights reserved.
-"""Real 2-process distributed training on CPU (gloo) through torchrun."""
+"""Real 2-process distributed training on CPU (gloo): tools/dist_train.sh
+(torchrun) and tools/train.py on forked ranks of one gloo group."""
 import json
 import os.path as osp
-import sys
+import runpy
 
 import pytest
 import torch
 from toy_parts import (REPO_ROOT, free_port, run_checked, subprocess_env,
                        write_toy_config)
 
-# The venv's torchrun script; the same entry point as a module otherwise.
-_TORCHRUN_SCRIPT = osp.join(osp.dirname(sys.executable), 'torchrun')
-TORCHRUN = [_TORCHRUN_SCRIPT] if osp.isfile(_TORCHRUN_SCRIPT) else [
-    sys.executable, '-m', 'torch.distributed.run'
-]
+from tests.gloo_ranks import on_gloo_ranks
+
 PROBE = "custom_hooks = [dict(type='ToolsToyProbeHook')]\n"
 
 
-def _run(cmd, env, work_dir):
-    run_checked(cmd, cwd=REPO_ROOT, env=env)
+def _probes_and_checkpoint(work_dir):
     probes = []
     for rank in range(2):
         with open(osp.join(work_dir, f'probe_rank{rank}.json')) as f:
@@ -46,11 +43,14 @@ def test_dist_train_sh_default_wrapper(tmp_path):
     work_dir = str(tmp_path / 'work')
     env = subprocess_env()
     env.update(NNODES='1', NODE_RANK='0', PORT=str(free_port()))
-    probes, ckpt = _run([
+    run_checked([
         'bash',
         osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), config, '2',
         '--work-dir', work_dir
-    ], env, work_dir)
+    ],
+                cwd=REPO_ROOT,
+                env=env)
+    probes, ckpt = _probes_and_checkpoint(work_dir)
     for probe in probes:
         assert probe['wrapper'] == 'MMDistributedDataParallel'
         assert probe['top_device_ids'] is None
@@ -58,20 +58,25 @@ def test_dist_train_sh_default_wrapper(tmp_path):
     assert 'net.0.weight' in ckpt['state_dict']
 
 
+def _train_on_rank(rank, argv):
+    """tools/train.py's main() on a rank whose gloo group is open already
+    (as under torchrun once launched() has opened it)."""
+    runpy.run_path(osp.join(REPO_ROOT, 'tools', 'train.py'))['main'](argv)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(
     torch.cuda.is_available(), reason='checks the CPU (gloo) path')
-def test_torchrun_separate_wrapper_own_train_step(tmp_path):
-    """torchrun + MMSeparateDistributedDataParallel + OptimWrapperDict."""
+def test_separate_wrapper_own_train_step_on_two_ranks(tmp_path):
+    """MMSeparateDistributedDataParallel + OptimWrapperDict + the model's own
+    train_step, tools/train.py on 2 forked gloo ranks (the torchrun launch
+    itself is test_dist_train_sh_default_wrapper's)."""
     config = write_toy_config(
         str(tmp_path / 'two.py'), 'two_optim', extra=PROBE)
     work_dir = str(tmp_path / 'work')
-    probes, ckpt = _run([
-        *TORCHRUN, '--nnodes=1', '--nproc_per_node=2',
-        '--master_addr=127.0.0.1', f'--master_port={free_port()}',
-        osp.join(REPO_ROOT, 'tools', 'train.py'), config, '--work-dir',
-        work_dir, '--launcher', 'pytorch'
-    ], subprocess_env(), work_dir)
+    on_gloo_ranks(_train_on_rank,
+                  [config, '--work-dir', work_dir, '--launcher', 'pytorch'])
+    probes, ckpt = _probes_and_checkpoint(work_dir)
     for probe in probes:
         assert probe['wrapper'] == 'MMSeparateDistributedDataParallel'
         # Each trainable child is its own CPU DDP, without device ids.
