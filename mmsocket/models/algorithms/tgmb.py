@@ -52,7 +52,8 @@ class TGMB(MultiSourceClassifier):
             model (frozen throughout, eval mode).
         translator (dict): The translator T. Defaults to
             ``UNetStemTranslator`` (2,851 parameters).
-        discriminator (dict): Config of D1 and D2 (one each per source).
+        discriminator (dict): Config of D1 and D2 (one each per source);
+            ``in_channels=None`` gives each that source's feature width.
         rec_loss (dict, optional): L_rec; None disables it.
         inter_gan_loss (dict, optional): L_D1 with weight alpha_d; None
             disables D1 (ablation, the paper's Table 4).
