@@ -6,7 +6,7 @@ For every configuration (network scale x number of sources) the variants of
 two kinds of subprocess:
 
 * memory: one per variant, a fresh process each, so peaks do not mix. It
-  runs ``mem_iters`` iterations and reports the peak RSS (``ru_maxrss``)
+  runs ``mem_iters`` iterations and reports its own peak RSS (``VmHWM``)
   and its increase over the RSS after model build + data creation.
 * timing: one per configuration holding all variants (identical weights),
   run round-robin, one iteration of each per round, the order rotated every

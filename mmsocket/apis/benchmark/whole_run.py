@@ -148,8 +148,8 @@ def conditions() -> str:
                 if line.startswith('model name'))
     except (OSError, StopIteration):
         pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(
-        os, 'sched_getaffinity') else os.cpu_count()
+    from ...utils.thread_policy import usable_cores
+    cores = usable_cores()
     env = ', '.join(f'{k}={os.environ[k]}'
                     for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS',
                               'OMP_WAIT_POLICY', 'KMP_BLOCKTIME')
