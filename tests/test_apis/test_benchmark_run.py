@@ -182,3 +182,22 @@ def test_bare_steps_of_the_step_benchmarks():
     assert not torch.equal(weights(model.generator), before['generator'])
     with pytest.raises(TypeError, match='no bare step for Linear'):
         bare_step(torch.nn.Linear(1, 1), {}, None)
+
+
+def test_dfdd_step_benchmark_memory_child_and_variant_choice(monkeypatch):
+    """The DFDD step benchmark's memory child reports its own peak above
+    the set-up RSS, and a misspelt variant is refused with the choices."""
+    from mmsocket.apis.benchmark import dfdd_step
+    monkeypatch.setitem(dfdd_step.SCALES, 'tiny',
+                        dict(dfdd_step.SCALES['cpu'], batch=2, size=(24, 32)))
+    import torch
+    threads = torch.get_num_threads()
+    try:  # the child sets one thread: it expects a process of its own
+        mem = dfdd_step.memory_child('tiny', 'dfdd', 1)
+    finally:
+        torch.set_num_threads(threads)
+    assert 0 < mem['setup'] <= mem['peak']
+    with pytest.raises(
+            ValueError, match="unknown variants.*'dfdd_studentfirst'"):
+        dfdd_step.benchmark_dfdd_step(
+            scales=['tiny'], rounds=1, warmup=0, variant_names=['dfdd_sf'])

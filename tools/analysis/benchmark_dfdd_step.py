@@ -30,6 +30,23 @@ def parse_args():
         default=3,
         help='rounds at paper scale (1 warm-up round)')
     parser.add_argument('--threads', type=int, default=None)
+    parser.add_argument(
+        '--variants',
+        dest='variant_names',
+        nargs='+',
+        default=None,
+        help='time only these variants (and bare), e.g. dfdd '
+        'dfdd_studentfirst')
+    parser.add_argument(
+        '--memory',
+        action='store_true',
+        help='also the peak RSS (VmHWM) of each step variant, one fresh '
+        'single-thread process each')
+    parser.add_argument(
+        '--mem-iters',
+        type=int,
+        default=2,
+        help='iterations per memory process')
     return parser.parse_args()
 
 

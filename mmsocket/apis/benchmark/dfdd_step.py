@@ -13,6 +13,9 @@ with semantic maps, random here), each with the same Adam optimizers:
   x' without grad; G forward; teacher forward on G's output and backward
   into G; student forward+backward on x' and on G's output; two optimizer
   steps.
+* ``dfdd_studentfirst``: ``DFDD.train_step`` before 2026-12-03, the
+  student's step before G's, so the teacher's graph on ``G(x_hat)`` stayed
+  alive through the student's forward and backward (same updates).
 * ``kd_ood``: ``DFDD`` configured as KD-OOD (for scale).
 * parts: ``teacher_fwd`` (no grad), ``teacher_fwd_bwd`` (backward to the
   input), ``student_fwd_bwd``, ``g_fwd_bwd``: one forward(+backward) each.
@@ -20,10 +23,13 @@ with semantic maps, random here), each with the same Adam optimizers:
 Timing is interleaved (:mod:`.interleave`): the ratio is the median over
 rounds of ``t_variant / t_bare`` within the round.
 """
+import json
 import logging
 import os.path as osp
+import subprocess
+import sys
 import time
-from typing import Callable, Dict, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence
 
 import torch
 from mmengine.config import Config
@@ -31,12 +37,14 @@ from mmengine.logging import MMLogger
 from mmengine.optim import OptimWrapper, OptimWrapperDict
 from mmengine.structures import BaseDataElement
 
+from ...models.utils import add_prefix
 from ...registry import MODELS
 from ...utils import register_all_modules
 from ..experiment import repo_root
 from ..table_format import markdown_table
 from .bare_steps import bare_dfdd_step
 from .interleave import interleaved_rounds, median, median_ratio
+from .socket_step import GIB
 
 SCALES = dict(
     cpu=dict(
@@ -102,6 +110,24 @@ def build(cfg_model, **override):
     return model, OptimWrapperDict(**wrappers)
 
 
+def student_first_dfdd_step(model, data: dict, optim_wrapper) -> dict:
+    """``DFDD.train_step`` as it was before 2026-12-03: the student's step,
+    then G's (Algorithm 1's order). Same updates as the shipped step."""
+    data = model.data_preprocessor(data, True)
+    sem = model._sem(data.get('data_samples')) if model.mixing else None
+    with optim_wrapper['generator'].optim_context(model.generator):
+        fw = model.forward_train(data['inputs'], sem)
+    with optim_wrapper['student'].optim_context(model.student):
+        loss, logs = model.parse_losses(model.student_losses(fw))
+    optim_wrapper['student'].update_params(loss)
+    logs = add_prefix(logs, 'student')
+    with optim_wrapper['generator'].optim_context(model.generator):
+        loss, g_logs = model.parse_losses(model.generator_losses(fw))
+    optim_wrapper['generator'].update_params(loss)
+    logs.update(add_prefix(g_logs, 'generator'))
+    return logs
+
+
 def variants(spec: dict) -> Dict[str, Callable[[], None]]:
     """The variants of one scale, built on shared weights and one batch."""
     cfg_model = dfdd_model(spec)
@@ -115,6 +141,9 @@ def variants(spec: dict) -> Dict[str, Callable[[], None]]:
 
     def dfdd():
         model.train_step(data, wrappers)
+
+    def dfdd_studentfirst():
+        student_first_dfdd_step(model, data, wrappers)
 
     def kd_ood():
         ood.train_step(data, ood_wrappers)
@@ -141,6 +170,7 @@ def variants(spec: dict) -> Dict[str, Callable[[], None]]:
     return dict(
         bare=bare,
         dfdd=dfdd,
+        dfdd_studentfirst=dfdd_studentfirst,
         kd_ood=kd_ood,
         teacher_fwd=teacher_fwd,
         teacher_fwd_bwd=teacher_fwd_bwd,
@@ -148,13 +178,59 @@ def variants(spec: dict) -> Dict[str, Callable[[], None]]:
         g_fwd_bwd=g_fwd_bwd)
 
 
+STEP_VARIANTS = ('bare', 'dfdd', 'dfdd_studentfirst', 'kd_ood')
+
+
+def memory_child(scale: str, variant: str, iters: int) -> dict:
+    """Run ``iters`` iterations of one variant in this (fresh) process and
+    return its RSS after building everything and its own peak (VmHWM)."""
+    from .socket_step_runner import _maxrss_bytes, _rss_bytes
+    torch.set_num_threads(1)
+    register_all_modules()
+    MMLogger.get_current_instance().setLevel(logging.ERROR)
+    fn = variants(SCALES[scale])[variant]
+    setup = _rss_bytes()
+    for _ in range(iters):
+        fn()
+    return dict(setup=setup, peak=_maxrss_bytes())
+
+
+def memory_table(scale: str, names: Sequence[str], iters: int) -> List[str]:
+    """One fresh process per variant, so peaks do not mix."""
+    rows = []
+    for name in names:
+        cmd = [
+            sys.executable, '-m', __name__, '--memory-child', scale, name,
+            str(iters)
+        ]
+        res = subprocess.run(cmd, capture_output=True, text=True)
+        if res.returncode:
+            tail = res.stderr.strip().splitlines()[-5:]
+            raise RuntimeError(f'memory run of {scale}/{name} failed '
+                               f'(exit {res.returncode}):\n' + '\n'.join(tail))
+        mem = json.loads(res.stdout.strip().splitlines()[-1])
+        rows.append([
+            name, f'{mem["peak"] / GIB:.2f}',
+            f'{(mem["peak"] - mem["setup"]) / GIB:.2f}'
+        ])
+    return markdown_table(
+        ['variant', 'peak RSS GiB', 'peak - RSS after set-up'
+         ' GiB'], rows)
+
+
 def benchmark_dfdd_step(scales: Sequence[str] = ('cpu', ),
                         rounds: int = 20,
                         warmup: int = 3,
                         paper_rounds: int = 3,
-                        threads: Optional[int] = None) -> None:
+                        threads: Optional[int] = None,
+                        variant_names: Optional[Sequence[str]] = None,
+                        memory: bool = False,
+                        mem_iters: int = 2) -> None:
     """Time every variant of each scale and print a table per scale (the
-    paper scale runs ``paper_rounds`` rounds after one warm-up round)."""
+    paper scale runs ``paper_rounds`` rounds after one warm-up round).
+    ``variant_names`` picks a subset (``bare`` always runs: the ratios'
+    reference); ``memory`` adds the peak RSS of the step variants, each in
+    a fresh single-thread process running ``mem_iters`` iterations."""
     if threads:
         torch.set_num_threads(threads)
     register_all_modules()
@@ -163,6 +239,15 @@ def benchmark_dfdd_step(scales: Sequence[str] = ('cpu', ),
     for scale in scales:
         spec = SCALES[scale]
         fns = variants(spec)
+        if variant_names:
+            unknown = sorted(set(variant_names) - set(fns))
+            if unknown:
+                raise ValueError(f'unknown variants {unknown}; choose from '
+                                 f'{list(fns)}')
+            fns = {
+                k: v
+                for k, v in fns.items() if k == 'bare' or k in variant_names
+            }
         n = rounds if scale != 'paper' else paper_rounds
 
         def timed(name, _round):
@@ -183,3 +268,20 @@ def benchmark_dfdd_step(scales: Sequence[str] = ('cpu', ),
                 name, f'{median(times[name]):.4f}',
                 f'{median_ratio(times[name], times["bare"]):.3f}'
             ] for name in fns])))
+        if memory:
+            names = [k for k in fns if k in STEP_VARIANTS]
+            print(f'\nPeak memory ({mem_iters} iterations, a fresh process '
+                  'per variant; both models are built in each):')
+            print('\n'.join(memory_table(scale, names, mem_iters)))
+
+
+if __name__ == '__main__':
+    # python -m mmsocket.apis.benchmark.dfdd_step --memory-child S V N
+    if len(sys.argv) == 5 and sys.argv[1] == '--memory-child':
+        print(
+            json.dumps(
+                memory_child(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+    else:
+        sys.exit('usage: python -m mmsocket.apis.benchmark.dfdd_step '
+                 '--memory-child SCALE VARIANT ITERS '
+                 '(tools/analysis/benchmark_dfdd_step.py runs it)')

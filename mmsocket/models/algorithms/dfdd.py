@@ -36,7 +36,9 @@ class DFDD(DepthDistillerBase):
     The teacher's forward on ``G(x_hat)`` is run once and serves both
     steps: its output (detached) is the student's target, its recorded BN
     statistics drive G's loss; G is unchanged between the two, exactly as
-    in Algorithm 1.
+    in Algorithm 1. Neither step reads what the other updates, so
+    ``train_step`` runs G's step first: the same updates, with the
+    teacher's graph freed before the student's forward.
 
     The switches give the baselines and Table V's ablations:
 
@@ -203,19 +205,24 @@ class DFDD(DepthDistillerBase):
         x = data['inputs']
         sem = self._sem(data.get('data_samples')) if self.mixing else None
 
-        logs = {}
-        gen_ctx = (
-            optim_wrapper['generator'].optim_context(self.generator)
-            if self.generator else contextlib.nullcontext())
-        with gen_ctx:
+        def gen_ctx():
+            return (optim_wrapper['generator'].optim_context(self.generator)
+                    if self.generator else contextlib.nullcontext())
+
+        with gen_ctx():
             fw = self.forward_train(x, sem)
+        # G's step first frees the teacher's graph on G(x_hat) before the
+        # student runs. Both steps read only tensors computed above, so the
+        # updates equal Algorithm 1's student-first order (tested).
+        g_vars = {}
+        if self.generator is not None:
+            with gen_ctx():
+                loss, g_vars = self.parse_losses(self.generator_losses(fw))
+            optim_wrapper['generator'].update_params(loss)
+            del fw['bn_stats']
         with optim_wrapper['student'].optim_context(self.student):
             loss, vars_ = self.parse_losses(self.student_losses(fw))
         optim_wrapper['student'].update_params(loss)
-        logs.update(add_prefix(vars_, 'student'))
-        if self.generator is not None:
-            with optim_wrapper['generator'].optim_context(self.generator):
-                loss, vars_ = self.parse_losses(self.generator_losses(fw))
-            optim_wrapper['generator'].update_params(loss)
-            logs.update(add_prefix(vars_, 'generator'))
+        logs = add_prefix(vars_, 'student')
+        logs.update(add_prefix(g_vars, 'generator'))
         return logs

@@ -104,6 +104,35 @@ def test_teacher_stays_bit_identical_and_in_eval_mode(tmp_path):
     } <= set(logs)
 
 
+def test_train_step_equals_the_student_first_order():
+    # train_step runs G's step before the student's; neither reads what the
+    # other updates, so both networks must end bit-identical to Algorithm
+    # 1's order (the step benchmark's "before" variant).
+    from mmsocket.apis.benchmark.dfdd_step import student_first_dfdd_step
+    shipped, reference = _dfdd(), _dfdd()
+    with torch.no_grad():
+        for m in (shipped, reference):
+            m.generator.out.weight.normal_(
+                std=0.1, generator=torch.Generator().manual_seed(1))
+    w_shipped, w_reference = _wrappers(shipped), _wrappers(reference)
+    shipped.train()
+    reference.train()
+    for i in range(3):
+        torch.manual_seed(i)  # the same mixing permutation and classes
+        logs = shipped.train_step(_data(), w_shipped)
+        torch.manual_seed(i)
+        expected = student_first_dfdd_step(reference, _data(), w_reference)
+        assert list(logs) == list(expected)
+        assert all(torch.equal(logs[k], v) for k, v in expected.items())
+    a, b = shipped.state_dict(), reference.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    gen = [p for n, p in shipped.named_parameters() if 'generator' in n]
+    assert not all(
+        torch.equal(p, q)
+        for p, q in zip(gen,
+                        _dfdd().generator.parameters()))  # G did move
+
+
 @pytest.mark.parametrize('kwargs,keys', [
     (dict(generator=None, mixing=None,
           mixed_term=False), {'student.loss_plain'}),
