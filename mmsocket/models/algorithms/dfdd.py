@@ -205,18 +205,15 @@ class DFDD(DepthDistillerBase):
         x = data['inputs']
         sem = self._sem(data.get('data_samples')) if self.mixing else None
 
-        def gen_ctx():
-            return (optim_wrapper['generator'].optim_context(self.generator)
-                    if self.generator else contextlib.nullcontext())
-
-        with gen_ctx():
+        with (optim_wrapper['generator'].optim_context(self.generator)
+              if self.generator else contextlib.nullcontext()):
             fw = self.forward_train(x, sem)
         # G's step first frees the teacher's graph on G(x_hat) before the
         # student runs. Both steps read only tensors computed above, so the
         # updates equal Algorithm 1's student-first order (tested).
         g_vars = {}
         if self.generator is not None:
-            with gen_ctx():
+            with optim_wrapper['generator'].optim_context(self.generator):
                 loss, g_vars = self.parse_losses(self.generator_losses(fw))
             optim_wrapper['generator'].update_params(loss)
             del fw['bn_stats']
