@@ -7,15 +7,10 @@ re-importing torch and mmpretrain.
 import multiprocessing
 import os
 import pickle
-import socket
 import traceback
 from typing import Callable, List
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
+from toy_parts import free_port
 
 
 def _rank(fn, rank, world_size, port, args, queue):
@@ -43,7 +38,7 @@ def on_gloo_ranks(fn: Callable,
     one gloo group; a rank's exception fails the caller with its traceback.
     """
     ctx = multiprocessing.get_context('fork')
-    queue, port = ctx.Queue(), _free_port()
+    queue, port = ctx.Queue(), free_port()
     procs = [
         ctx.Process(target=_rank, args=(fn, r, world_size, port, args, queue))
         for r in range(world_size)

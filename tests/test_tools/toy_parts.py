@@ -9,6 +9,7 @@ the tests put this folder on ``sys.path``/``PYTHONPATH``.
 import json
 import os
 import os.path as osp
+import random
 import socket
 import subprocess
 import sys
@@ -275,8 +276,27 @@ def run_checked(cmd: List[str],
     return proc.stdout
 
 
+#: Ports the tests' process groups listen on: below the kernel's
+#: ephemeral range (32768-60999 on Linux), where every outgoing connection
+#: and each gloo pair takes a port, so one picked there by ``bind(0)`` can
+#: be taken by another test's ranks before torchrun binds it; 1000 a
+#: pytest-xdist worker, so two workers never pick the same one.
+PORT_BASE, PORTS_PER_WORKER = 20000, 1000
+
+
 def free_port() -> int:
-    """A TCP port that was free a moment ago."""
-    with socket.socket() as s:
+    """A TCP port that was free a moment ago, in this worker's own band."""
+    worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    low = PORT_BASE + PORTS_PER_WORKER * (index % 12)
+    for port in random.sample(
+            range(low, low + PORTS_PER_WORKER), min(50, PORTS_PER_WORKER)):
+        with socket.socket() as s:
+            try:
+                s.bind(('127.0.0.1', port))
+            except OSError:  # in use: try another
+                continue
+            return port
+    with socket.socket() as s:  # the band is full: any free port
         s.bind(('127.0.0.1', 0))
         return s.getsockname()[1]
