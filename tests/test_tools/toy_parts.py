@@ -282,6 +282,9 @@ def run_checked(cmd: List[str],
 #: be taken by another test's ranks before torchrun binds it; 1000 a
 #: pytest-xdist worker, so two workers never pick the same one.
 PORT_BASE, PORTS_PER_WORKER = 20000, 1000
+# Its own generator: the global one is seeded by every Runner (mmengine's
+# set_random_seed), and drawing from it would shift what a test draws next.
+_PORT_RNG = random.Random()
 
 
 def free_port() -> int:
@@ -289,7 +292,7 @@ def free_port() -> int:
     worker = os.environ.get('PYTEST_XDIST_WORKER', 'gw0')
     index = int(worker[2:]) if worker[2:].isdigit() else 0
     low = PORT_BASE + PORTS_PER_WORKER * (index % 12)
-    for port in random.sample(
+    for port in _PORT_RNG.sample(
             range(low, low + PORTS_PER_WORKER), min(50, PORTS_PER_WORKER)):
         with socket.socket() as s:
             try:
